@@ -1,6 +1,6 @@
-import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
+import { runCli } from "./helpers/cli.js";
 
 const require = createRequire(import.meta.url);
 
@@ -11,14 +11,11 @@ describe("package skeleton", () => {
   });
 
   it("the CLI prints its version and rejects unknown commands with exit code 2", () => {
-    const out = execFileSync("node", ["bin/veritrace.js", "--version"], { encoding: "utf8" });
-    expect(out.trim()).toBe(require("../package.json").version);
-    let code = 0;
-    try {
-      execFileSync("node", ["bin/veritrace.js", "no-such-command"], { stdio: "pipe" });
-    } catch (e: any) {
-      code = e.status;
-    }
-    expect(code).toBe(2);
+    const version = runCli(["--version"]);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe(require("../package.json").version);
+    const unknown = runCli(["no-such-command"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown command");
   });
 });
