@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/global-setup.ts"],
+    reporters: ["default", "./test/reporters/closing-line.ts"],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     // Suites that spawn processes or start Pyodide workers compete for 2 cores; keep files parallel
