@@ -1,0 +1,43 @@
+// The part of a response that holds its answer. Reasoning (harmony analysis channels, <think>
+// blocks) may mention candidate answers that the model later rejects, so extraction never looks
+// there. All searches are indexOf/lastIndexOf scans: linear, no regex over the whole text.
+
+const FINAL_CHANNEL = "<|channel|>final";
+const MESSAGE = "<|message|>";
+const HARMONY_CHANNEL = "<|channel|>";
+/** Tokens that end a harmony message body. `<|start|>` covers a missing end token. */
+const HARMONY_BODY_ENDS = ["<|return|>", "<|end|>", "<|call|>", "<|start|>"] as const;
+const THINK_OPEN = "<think>";
+const THINK_CLOSE = "</think>";
+
+/** Index of the earliest of `tokens` at or after `from` in `text`, or `text.length`. */
+export function earliestOf(text: string, tokens: readonly string[], from: number): number {
+  let end = text.length;
+  for (const token of tokens) {
+    const at = text.indexOf(token, from);
+    if (at !== -1 && at < end) end = at;
+  }
+  return end;
+}
+
+/**
+ * The final part of a response:
+ * - harmony text: the body of the last `final` channel message ("" when there is none: the
+ *   trace stopped while reasoning);
+ * - text with `</think>`: what follows the last `</think>` ("" when `<think>` never closes);
+ * - anything else: the whole text.
+ */
+export function finalPart(text: string): string {
+  const finalAt = text.lastIndexOf(FINAL_CHANNEL);
+  if (finalAt !== -1) {
+    const messageAt = text.indexOf(MESSAGE, finalAt + FINAL_CHANNEL.length);
+    if (messageAt === -1) return "";
+    const bodyStart = messageAt + MESSAGE.length;
+    return text.slice(bodyStart, earliestOf(text, HARMONY_BODY_ENDS, bodyStart));
+  }
+  if (text.includes(HARMONY_CHANNEL)) return "";
+  const closeAt = text.lastIndexOf(THINK_CLOSE);
+  if (closeAt !== -1) return text.slice(closeAt + THINK_CLOSE.length);
+  if (text.includes(THINK_OPEN)) return "";
+  return text;
+}

@@ -1,0 +1,53 @@
+// Final-answer extraction (DESIGN.md "Answer extraction"). Order of rules:
+//   bare input ▸ last \boxed of the final part ▸ answer phrase ▸ (loose) last math span or last
+//   number of the final part, whichever comes later.
+// Every step is a bounded or linear scan from the end, so 128K-token traces cost microseconds.
+
+import type { Extraction } from "../types.js";
+import { isPureMath, looksLikeResponse, stripMathDelimiters } from "./bare.js";
+import { lastBoxed } from "./boxed.js";
+import { finalPart } from "./final-part.js";
+import { lastNumber } from "./last-number.js";
+import { lastMathSpan } from "./math-spans.js";
+import { answerAfterPhrase } from "./phrase.js";
+
+export { finalPart } from "./final-part.js";
+export { isPureMath, looksLikeResponse, stripMathDelimiters } from "./bare.js";
+export { lastBoxed, type BoxedResult } from "./boxed.js";
+
+export interface ExtractOptions {
+  /** Use the loose fallbacks (last math span, last number). Default true. */
+  loose?: boolean;
+}
+
+const NONE: Extraction = { answer: null, rule: "none" };
+
+export function extractAnswer(text: string, options: ExtractOptions = {}): Extraction {
+  if (!looksLikeResponse(text)) {
+    const bare = stripMathDelimiters(text);
+    return bare === "" ? NONE : { answer: bare, rule: "bare" };
+  }
+  return extractFromFinalPart(finalPart(text), options.loose ?? true);
+}
+
+function extractFromFinalPart(final: string, loose: boolean): Extraction {
+  const boxed = lastBoxed(final);
+  if (boxed.kind === "found") return { answer: boxed.content, rule: "boxed" };
+  // The answer was being boxed when the text stopped: anything else would be a guess.
+  if (boxed.kind === "unterminated") return NONE;
+
+  const phrased = answerAfterPhrase(final);
+  if (phrased !== null) return { answer: phrased, rule: "answer_phrase" };
+  if (!loose) return NONE;
+
+  // A final part that is a bare expression ("\frac{1}{2}") is the answer as a whole.
+  if (isPureMath(final)) {
+    const whole = stripMathDelimiters(final);
+    return whole === "" ? NONE : { answer: whole, rule: "last_math" };
+  }
+  const span = lastMathSpan(final);
+  const number = lastNumber(final, span === null ? 0 : span.end);
+  if (number !== null) return { answer: number.text, rule: "last_number" };
+  if (span !== null) return { answer: span.content, rule: "last_math" };
+  return NONE;
+}

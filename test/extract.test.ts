@@ -1,0 +1,170 @@
+import { describe, expect, it } from "vitest";
+import { extractAnswer, finalPart, looksLikeResponse } from "../src/extract/index.js";
+
+const ex = (text: string, loose?: boolean) => extractAnswer(text, loose === undefined ? undefined : { loose });
+
+describe("bare answers", () => {
+  it.each([
+    ["\\frac{1}{2}", "\\frac{1}{2}"],
+    ["x = 5", "x = 5"],
+    ["(1, 2]", "(1, 2]"],
+    ["3\\sqrt2", "3\\sqrt2"],
+    ["1,234", "1,234"],
+    ["\\text{Evelyn}", "\\text{Evelyn}"],
+    ["  $\\frac12$ ", "\\frac12"],
+    ["\\( 2^{10} \\)", "2^{10}"],
+    ["$$x^2$$", "x^2"],
+    ["all real numbers", "all real numbers"],
+    ["\\{1, 2\\} \\cup [3, \\infty)", "\\{1, 2\\} \\cup [3, \\infty)"],
+    ["\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}", "\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}"],
+  ])("%s is a bare answer", (text, answer) => {
+    expect(ex(text)).toEqual({ answer, rule: "bare" });
+    expect(ex(text, false)).toEqual({ answer, rule: "bare" });
+  });
+
+  it("empty and blank input have no answer", () => {
+    expect(ex("")).toEqual({ answer: null, rule: "none" });
+    expect(ex("   ")).toEqual({ answer: null, rule: "none" });
+  });
+
+  it("responses are recognised as responses", () => {
+    for (const text of ["So x = 3/4", "The total is 1,234.", "\\boxed{5}", "<think>x</think>5", "The answer is 4", "It is 5. Then 6"]) {
+      expect(looksLikeResponse(text), text).toBe(true);
+    }
+  });
+});
+
+describe("boxed answers", () => {
+  it("takes the last box", () => {
+    expect(ex("first \\boxed{1} then \\boxed{2}.")).toEqual({ answer: "2", rule: "boxed" });
+  });
+
+  it("handles nested and escaped braces", () => {
+    expect(ex("so \\boxed{\\frac{\\sqrt{3}}{2}}.").answer).toBe("\\frac{\\sqrt{3}}{2}");
+    expect(ex("set \\boxed{\\{1, \\{2\\}\\}} done").answer).toBe("\\{1, \\{2\\}\\}");
+    expect(ex("rows \\boxed{\\begin{pmatrix}1\\\\2\\end{pmatrix}} ok").answer).toBe("\\begin{pmatrix}1\\\\2\\end{pmatrix}");
+    expect(ex("a \\boxed{a\\}b} c").answer).toBe("a\\}b");
+    // `\\` is an escaped backslash: the brace after it closes the box.
+    expect(ex("a \\boxed{x\\\\} c").answer).toBe("x\\\\");
+  });
+
+  it("accepts \\boxed {..}, \\fbox{..} and \\boxed 5", () => {
+    expect(ex("thus \\boxed {5}").answer).toBe("5");
+    expect(ex("thus \\fbox{7}").answer).toBe("7");
+    expect(ex("thus $\\boxed 5$.").answer).toBe("5");
+    expect(ex("thus \\boxed 12.").answer).toBe("12");
+    expect(ex("thus \\boxed\n{5}").answer).toBe("5");
+  });
+
+  it("ignores longer command names that start with \\boxed", () => {
+    expect(ex("we get \\boxedfoo{3} and \\boxed{4} and \\boxedfoo{5}").answer).toBe("4");
+  });
+
+  it("an unterminated last box yields no answer, even loosely", () => {
+    expect(ex("the answer is \\boxed{\\frac{1}{2}")).toEqual({ answer: null, rule: "none" });
+    expect(ex("first \\boxed{1} then \\boxed{2")).toEqual({ answer: null, rule: "none" });
+  });
+
+  it("keeps an empty box as an empty answer", () => {
+    expect(ex("so \\boxed{}")).toEqual({ answer: "", rule: "boxed" });
+  });
+});
+
+describe("final part", () => {
+  const harmony =
+    "<|channel|>analysis<|message|>maybe \\boxed{3}<|end|><|start|>assistant<|channel|>final<|message|>It is \\boxed{4}.<|return|>";
+
+  it("harmony: the final channel, not analysis", () => {
+    expect(finalPart(harmony)).toBe("It is \\boxed{4}.");
+    expect(ex(harmony)).toEqual({ answer: "4", rule: "boxed" });
+  });
+
+  it("harmony without a final channel has no answer", () => {
+    const text = "<|channel|>analysis<|message|>so \\boxed{3} probably<|end|>";
+    expect(finalPart(text)).toBe("");
+    expect(ex(text)).toEqual({ answer: null, rule: "none" });
+  });
+
+  it("harmony final channel without an end token runs to the end", () => {
+    expect(finalPart("<|channel|>analysis<|message|>a<|end|><|start|>assistant<|channel|>final<|message|>x = \\boxed{9}")).toBe("x = \\boxed{9}");
+  });
+
+  it("think blocks: after the last </think>; an unclosed <think> has no final part", () => {
+    expect(ex("<think>\\boxed{1}</think>So it is \\boxed{2}")).toEqual({ answer: "2", rule: "boxed" });
+    expect(ex("<think>\\boxed{1}</think>So it is 2.")).toEqual({ answer: "2", rule: "last_number" });
+    expect(ex("<think>\\boxed{1}</think>No box here")).toEqual({ answer: null, rule: "none" });
+    expect(ex("<think>still thinking \\boxed{1}")).toEqual({ answer: null, rule: "none" });
+  });
+});
+
+describe("answer phrases", () => {
+  it.each([
+    ["The answer is $\\frac{3}{4}$.", "\\frac{3}{4}"],
+    ["Therefore, the final answer is \\(12\\).", "12"],
+    ["**Final Answer**\n\n\\[\n x = 7\n\\]", "x = 7"],
+    ["**Answer:** $-2$", "-2"],
+    ["Final answer: 42", "42"],
+    ["So the answer is B.", "B"],
+    ["The final answer is 42\nmore text", "42"],
+    ["ANSWER: \\text{Tuesday}", "\\text{Tuesday}"],
+  ])("%j → %s", (text, answer) => {
+    expect(ex(text)).toEqual({ answer, rule: "answer_phrase" });
+    expect(ex(text, false)).toEqual({ answer, rule: "answer_phrase" });
+  });
+
+  it("skips phrases followed by prose", () => {
+    expect(ex("The answer is that we need more than 5 steps to do it.", false)).toEqual({ answer: null, rule: "none" });
+  });
+
+  it("a box beats a later answer phrase", () => {
+    expect(ex("we get \\boxed{7}. The final answer is 8").answer).toBe("7");
+  });
+});
+
+describe("loose fallbacks", () => {
+  it.each([
+    ["So x = 3/4", "3/4", "last_number"],
+    ["The total is 1,234.", "1,234", "last_number"],
+    ["Thus we get $x=2$ and so the total is -5.", "-5", "last_number"],
+    ["The value drops by 25% overall.", "25%", "last_number"],
+    ["It equals 3.75 in the end", "3.75", "last_number"],
+    ["We have $x = 4$.", "x = 4", "last_math"],
+    ["Hence \\(\\frac{\\pi}{2}\\) is the result of step 3 and of all of it: \\[ \\frac{\\pi}{2} \\]", "\\frac{\\pi}{2}", "last_math"],
+    ["It costs \\$5 and more", "5", "last_number"],
+  ])("%j → %s (%s)", (text, answer, rule) => {
+    expect(ex(text)).toEqual({ answer, rule });
+  });
+
+  it("are off with loose: false", () => {
+    expect(ex("So x = 3/4", false)).toEqual({ answer: null, rule: "none" });
+    expect(ex("We have $x = 4$.", false)).toEqual({ answer: null, rule: "none" });
+  });
+
+  it("a final part that is a bare expression is the answer", () => {
+    expect(ex("<think>hmm</think>\n\\frac{1}{2}\n")).toEqual({ answer: "\\frac{1}{2}", rule: "last_math" });
+  });
+
+  it("prose without numbers or math has no answer", () => {
+    expect(ex("I cannot solve this problem. Sorry about that.")).toEqual({ answer: null, rule: "none" });
+  });
+});
+
+describe("large inputs", () => {
+  it("extracts from a 1 MB trace with the box at the end", () => {
+    const reasoning = "We compute $a_n = 2^n$ step by step, 1, 2, 4, 8. ".repeat(22_000);
+    const text = `<think>${reasoning}</think>The answer is \\boxed{1024}.`;
+    expect(text.length).toBeGreaterThan(1_000_000);
+    expect(ex(text)).toEqual({ answer: "1024", rule: "boxed" });
+  });
+
+  it("handles 1 MB of text without a box or delimiters (worst cases for the backward scans)", () => {
+    const words = "word ".repeat(250_000);
+    expect(ex(words)).toEqual({ answer: null, rule: "none" });
+    const dollars = "$".repeat(1_000_000);
+    expect(ex(`x ${dollars} y`).rule).toBe("none");
+    const braces = `\\boxed${"{".repeat(1_000_000)}`;
+    expect(ex(braces)).toEqual({ answer: null, rule: "none" });
+    const answers = "answer answer: the answer is ".repeat(40_000);
+    expect(ex(answers).answer).toBeNull();
+  });
+});
