@@ -1,0 +1,282 @@
+// Reads the outputs of grade (summary.json), bucket (plan.json) and filter/bucket (audit.jsonl) into a
+// ReportModel. The files are untrusted: each is checked against the fields the report uses (zod), and a
+// mismatch is a ReportInputError that names the file, the line (JSONL) and the field.
+import { z } from "zod";
+import type { AuditSection, KCurve, LengthSection, ModeLengths, PassRates, ReportModel, SettingRow } from "./model.js";
+import { shortTokens } from "./format.js";
+
+export class ReportInputError extends Error {
+  override name = "ReportInputError";
+  constructor(
+    readonly role: "summary" | "plan" | "audit",
+    readonly line: number | null,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+// --- summary.json (src/score/summary.ts, format veritrace-summary/1) ---------------------------------
+
+const rate = z.number().min(0).max(1).nullable();
+const count = z.number().int().nonnegative();
+const kKey = z.string().regex(/^[1-9][0-9]*$/, "k must be a positive integer");
+
+const settingSummary = z.object({
+  problems: count,
+  traces: count,
+  "pass@1": rate,
+  "pass@k": z.record(kKey, z.object({ value: z.number().min(0).max(1), problems: count })),
+  "maj@k": z.record(kKey, z.object({ value: z.number().min(0).max(1), problems: count })),
+  no_answer: rate,
+  k: z.number().int().positive().nullable(),
+});
+
+const summarySchema = z.object({
+  format: z.literal("veritrace-summary/1", { error: "not a veritrace summary (format veritrace-summary/1)" }),
+  settings: z.record(z.string(), settingSummary),
+  problems: z.array(
+    z.object({
+      problem_id: z.string(),
+      settings: z.record(z.string(), z.object({ n: count, "pass@1": z.number().min(0).max(1) })),
+    }),
+  ),
+});
+
+export type SummaryInput = z.infer<typeof summarySchema>;
+
+// --- plan.json (src/pipeline/bucket.ts BucketPlan) ------------------------------------------------------
+
+const modeLoad = z.object({ traces: count, tokens: count });
+const planSchema = z.object({
+  tokenizer: z.string(),
+  edges: z.array(z.number().int().positive()).min(1),
+  rows: z.object({ read: count, traces: count, invalid: count, overLength: count }),
+  stages: z.array(
+    z.object({
+      stage: z.number().int().positive(),
+      maxTokens: z.number().int().positive(),
+      traces: count,
+      tokens: count,
+      byMode: z.record(z.string(), modeLoad),
+      mixedIn: z.record(z.string(), modeLoad.extend({ share: z.number() })).optional(),
+    }),
+  ),
+  cost: z.object({ ratio: z.object({ paddedTokens: z.number(), attention: z.number() }) }).optional(),
+  warnings: z.array(z.string()).optional(),
+});
+
+export type PlanInput = z.infer<typeof planSchema>;
+
+// --- audit.jsonl (src/pipeline/audit.ts AuditRow) ------------------------------------------------------
+
+const auditRow = z.object({
+  problem: z.string().nullable(),
+  rule: z.string(),
+  inputs: z.record(z.string(), z.unknown()),
+  outcome: z.union([z.string(), z.record(z.string(), z.unknown())]),
+});
+
+function describe(error: z.ZodError): string {
+  const issue = error.issues[0];
+  const path = issue.path.map(String).join(".");
+  return path ? `${path}: ${issue.message}` : issue.message;
+}
+
+export function parseSummary(value: unknown): SummaryInput {
+  const r = summarySchema.safeParse(value);
+  if (!r.success) throw new ReportInputError("summary", null, describe(r.error));
+  return r.data;
+}
+
+export function parsePlan(value: unknown): PlanInput {
+  const r = planSchema.safeParse(value);
+  if (!r.success) throw new ReportInputError("plan", null, describe(r.error));
+  const edges = r.data.edges;
+  if (edges.some((e, i) => i > 0 && e <= edges[i - 1])) throw new ReportInputError("plan", null, "edges: not ascending");
+  return r.data;
+}
+
+/** Outcome groups kept apart in the audit table; the rest is summed as "other outcomes". */
+const MAX_AUDIT_GROUPS = 24;
+
+/**
+ * Counts audit rows by rule and outcome, one row at a time (an audit file can be large). Outcomes are
+ * grouped by their leading word(s): "dropped: no answer" and "dropped: bad row" are both "dropped".
+ */
+export class AuditTally {
+  private readonly groups = new Map<string, { rule: string; outcome: string; count: number }>();
+  private readonly problems = new Set<string>();
+  rows = 0;
+
+  add(value: unknown, line: number): void {
+    const r = auditRow.safeParse(value);
+    if (!r.success) throw new ReportInputError("audit", line, describe(r.error));
+    this.rows++;
+    if (r.data.problem !== null) this.problems.add(r.data.problem);
+    const outcome = outcomeGroup(r.data.outcome);
+    const key = JSON.stringify([r.data.rule, outcome]);
+    const g = this.groups.get(key);
+    if (g) g.count++;
+    else this.groups.set(key, { rule: r.data.rule, outcome, count: 1 });
+  }
+
+  section(): AuditSection {
+    const sorted = [...this.groups.values()].sort(
+      (a, b) => b.count - a.count || cmp(a.rule, b.rule) || cmp(a.outcome, b.outcome),
+    );
+    const counts = sorted.slice(0, MAX_AUDIT_GROUPS);
+    const rest = sorted.slice(MAX_AUDIT_GROUPS);
+    if (rest.length) counts.push({ rule: "(other rules)", outcome: `${rest.length} more groups`, count: rest.reduce((a, g) => a + g.count, 0) });
+    return {
+      counts,
+      facts: [
+        { name: "decisions", value: this.rows.toLocaleString("en-US") },
+        { name: "problems named", value: this.problems.size.toLocaleString("en-US") },
+      ],
+    };
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function outcomeGroup(outcome: string | Record<string, unknown>): string {
+  if (typeof outcome === "string") return outcome.split(":")[0].trim().slice(0, 60) || "(empty)";
+  for (const key of ["action", "decision", "result", "outcome"]) {
+    if (typeof outcome[key] === "string") return (outcome[key] as string).slice(0, 60);
+  }
+  return "(details)";
+}
+
+// --- the model ----------------------------------------------------------------------------------------
+
+const SIX_SETTINGS = ["high", "medium", "low"].flatMap((m) => [`${m}/with-tool`, `${m}/no-tool`]);
+const ALL = "all";
+
+/** "high/with-tool" → "high · with tool"; unknown shapes are shown as they are. */
+export function settingLabel(setting: string): string {
+  const m = /^([^/]+)\/(with|no)-tool$/.exec(setting);
+  return m ? `${m[1]} · ${m[2]} tool` : setting;
+}
+
+export interface ReportInputs {
+  summary: SummaryInput;
+  plan?: PlanInput | null;
+  audit?: AuditTally | null;
+  /** The files' paths as the user gave them (shown in the header). */
+  sources?: Array<{ role: string; path: string }>;
+  title?: string;
+  trivialThreshold?: number;
+}
+
+export function buildReportModel(inputs: ReportInputs): ReportModel {
+  const { summary } = inputs;
+  // The six settings always, then any others the summary has (e.g. "unknown/no-tool"), then "all".
+  const extra = Object.keys(summary.settings)
+    .filter((s) => s !== ALL && !SIX_SETTINGS.includes(s))
+    .sort(cmp);
+  const order = [...SIX_SETTINGS, ...extra, ALL];
+  const tableK = commonK(order.map((s) => summary.settings[s]?.k ?? null));
+
+  const settings: SettingRow[] = order.map((s) => {
+    const row = summary.settings[s];
+    const k = tableK ?? row?.k ?? null;
+    const m = /^([^/]+)\/(with|no)-tool$/.exec(s);
+    return {
+      label: s === ALL ? ALL : settingLabel(s),
+      mode: m ? m[1] : null,
+      tool: m ? m[2] === "with" : null,
+      pass1: row?.["pass@1"] ?? null,
+      majK: k != null ? (row?.["maj@k"][k]?.value ?? null) : null,
+      passK: k != null ? (row?.["pass@k"][k]?.value ?? null) : null,
+      noAnswer: row?.no_answer ?? null,
+      traces: row?.traces ?? 0,
+    };
+  });
+
+  const passRates: PassRates[] = [...SIX_SETTINGS, ...extra].map((s) => {
+    const groups = summary.problems.flatMap((p) => (p.settings[s] && p.settings[s].n > 0 ? [p.settings[s]] : []));
+    const n = groups[0]?.n ?? null;
+    return {
+      label: settingLabel(s),
+      rates: groups.map((g) => g["pass@1"]),
+      samples: n !== null && groups.every((g) => g.n === n) ? n : null,
+    };
+  });
+
+  const curves: KCurve[] = order
+    .filter((s) => summary.settings[s] && Object.keys(summary.settings[s]["pass@k"]).length > 0)
+    .map((s) => {
+      const row = summary.settings[s];
+      const ks = [...new Set([...Object.keys(row["pass@k"]), ...Object.keys(row["maj@k"])].map(Number))].sort((a, b) => a - b);
+      return {
+        label: s === ALL ? ALL : settingLabel(s),
+        points: ks.map((k) => ({ k, passAtK: row["pass@k"][k]?.value ?? null, majAtK: row["maj@k"][k]?.value ?? null })),
+      };
+    });
+
+  const warnings = inputs.plan?.warnings?.map((w) => `plan.json: ${w}`) ?? [];
+  return {
+    title: inputs.title ?? "veritrace report",
+    sources: inputs.sources ?? [],
+    k: tableK,
+    settings,
+    passRates,
+    trivialThreshold: inputs.trivialThreshold ?? 0.8,
+    curves,
+    lengths: inputs.plan ? lengthSection(inputs.plan) : null,
+    audit: inputs.audit ? inputs.audit.section() : null,
+    warnings,
+  };
+}
+
+/** The k shared by every setting that has one (the table's k), else null (each row then uses its own). */
+function commonK(ks: Array<number | null>): number | null {
+  const present = ks.filter((k): k is number => k != null);
+  if (present.length === 0) return null;
+  return present.every((k) => k === present[0]) ? present[0] : null;
+}
+
+const MODE_ORDER = ["high", "medium", "low", "unknown"];
+
+function lengthSection(plan: PlanInput): LengthSection {
+  const edges = plan.edges;
+  const bins = edges.map((e, i) => (i === 0 ? `≤${shortTokens(e)}` : `${shortTokens(edges[i - 1])}–${shortTokens(e)}`));
+  const modeNames = new Set<string>();
+  for (const st of plan.stages) for (const m of Object.keys(st.byMode)) modeNames.add(m);
+  const modes: ModeLengths[] = [...modeNames]
+    .sort((a, b) => rank(a) - rank(b) || cmp(a, b))
+    .map((mode) => ({
+      mode,
+      counts: edges.map((edge) => {
+        const st = plan.stages.find((s) => s.maxTokens === edge);
+        if (!st) return 0;
+        // Traces mixed into the last stage are counted at their own length, not again in the last bucket.
+        return (st.byMode[mode]?.traces ?? 0) - (st.mixedIn?.[mode]?.traces ?? 0);
+      }),
+    }));
+  const n = (v: number) => v.toLocaleString("en-US");
+  const facts = [
+    { name: "tokenizer", value: plan.tokenizer },
+    { name: "traces bucketed", value: n(plan.rows.traces - plan.rows.overLength) },
+    { name: "over the largest edge (dropped)", value: n(plan.rows.overLength) },
+    { name: "invalid rows", value: n(plan.rows.invalid) },
+  ];
+  for (const st of plan.stages) facts.push({ name: `stage ${st.stage} (≤${shortTokens(st.maxTokens)})`, value: `${n(st.traces)} traces, ${n(st.tokens)} tokens` });
+  const last = plan.stages[plan.stages.length - 1];
+  for (const [mode, mix] of Object.entries(last?.mixedIn ?? {})) {
+    facts.push({ name: `${mode} mixed into the last stage`, value: `${n(mix.traces)} traces (share ${mix.share})` });
+  }
+  if (plan.cost) {
+    facts.push({ name: "cost vs all at max length: padded tokens", value: plan.cost.ratio.paddedTokens.toFixed(3) });
+    facts.push({ name: "cost vs all at max length: attention", value: plan.cost.ratio.attention.toFixed(3) });
+  }
+  return { edges, bins, modes, facts };
+}
+
+function rank(mode: string): number {
+  const i = MODE_ORDER.indexOf(mode);
+  return i < 0 ? MODE_ORDER.length : i;
+}
