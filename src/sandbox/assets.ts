@@ -1,0 +1,180 @@
+// Resolves what the interpreters load and builds the cached assets on first use: a .pyc bundle per
+// pure-Python package (compiled by Pyodide's own Python) and a memory snapshot of an interpreter with
+// the runner and those packages imported. Both are keyed by their inputs, so a new Pyodide build, a
+// changed package directory or a changed runner gives new files; the snapshot is also checked by
+// Pyodide itself on restore (build id), and a rejected snapshot means a cold start.
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+
+export const WASM_DIR = fileURLToPath(new URL("../../wasm/", import.meta.url));
+export const PACKAGE_ROOT = resolve(WASM_DIR, "..");
+
+export interface AssetOptions {
+  packages: string[];
+  packagesDir: string;
+  indexURL: string;
+  packageCacheDir: string;
+  cacheDir: string;
+  snapshot: boolean;
+  memoryCapBytes: number;
+}
+
+export interface Assets {
+  indexURL: string;
+  packageCacheDir: string;
+  bundles: Array<{ name: string; path: string }>;
+  /** Pure-Python packages imported when an interpreter starts (and kept in the snapshot). */
+  preload: string[];
+  /** Pyodide packages (wheels) loaded from packageCacheDir. */
+  packages: string[];
+  snapshotPath: string | null;
+  warnings: string[];
+}
+
+export function defaultPackagesDir(): string {
+  return process.env.VERITRACE_PYTHON_PACKAGES || join(PACKAGE_ROOT, ".veritrace-cache", "python-packages");
+}
+
+export function defaultCacheDir(): string {
+  return process.env.VERITRACE_CACHE_DIR || join(PACKAGE_ROOT, ".veritrace-cache", "sandbox");
+}
+
+export function defaultIndexURL(): string {
+  return dirname(fileURLToPath(import.meta.resolve("pyodide")));
+}
+
+function sha(parts: Array<string | Buffer>): string {
+  const h = createHash("sha256");
+  for (const p of parts) h.update(p).update("\0");
+  return h.digest("hex").slice(0, 16);
+}
+
+/** A cheap fingerprint of a file tree: relative paths, sizes and modification times of its .py files. */
+function treeFingerprint(path: string): string {
+  const parts: string[] = [];
+  const walk = (dir: string, rel: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = join(dir, e.name);
+      if (e.isDirectory()) walk(full, `${rel}/${e.name}`);
+      else if (e.name.endsWith(".py")) {
+        const s = statSync(full);
+        parts.push(`${rel}/${e.name}:${s.size}:${s.mtimeMs}`);
+      }
+    }
+  };
+  if (statSync(path).isDirectory()) walk(path, "");
+  else parts.push(`${path}:${statSync(path).size}:${statSync(path).mtimeMs}`);
+  return sha(parts);
+}
+
+function pyodideFingerprint(indexURL: string): string {
+  const wasm = statSync(join(indexURL, "pyodide.asm.wasm"));
+  let version = "unknown";
+  try {
+    version = JSON.parse(readFileSync(join(indexURL, "package.json"), "utf8")).version;
+  } catch {
+    /* a distribution directory without package.json */
+  }
+  return `${version}:${wasm.size}:${wasm.mtimeMs}`;
+}
+
+function runInWorker(data: Record<string, unknown>): Promise<Uint8Array> {
+  return new Promise((resolvePromise, reject) => {
+    const worker = new Worker(new URL("build-assets.mjs", `file://${WASM_DIR}`), { workerData: data });
+    let settled = false;
+    worker.once("message", (m: { ok: boolean; bytes?: Uint8Array; message?: string }) => {
+      settled = true;
+      void worker.terminate();
+      if (m.ok && m.bytes) resolvePromise(m.bytes);
+      else reject(new Error(m.message));
+    });
+    worker.once("error", (err) => {
+      settled = true;
+      reject(err);
+    });
+    worker.once("exit", (code) => {
+      if (!settled) reject(new Error(`asset builder exited with code ${code}`));
+    });
+  });
+}
+
+function writeAtomically(path: string, bytes: Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, path);
+}
+
+function isPurePython(packagesDir: string, name: string): string | null {
+  const dir = join(packagesDir, name);
+  if (existsSync(join(dir, "__init__.py"))) return dir;
+  if (existsSync(`${dir}.py`)) return `${dir}.py`;
+  return null;
+}
+
+/** Checks that a compiled (wheel) package exists in the Pyodide distribution, else explains what is missing. */
+function checkWheel(name: string, o: AssetOptions): void {
+  let lock: { packages?: Record<string, { file_name: string }> };
+  try {
+    lock = JSON.parse(readFileSync(join(o.indexURL, "pyodide-lock.json"), "utf8"));
+  } catch {
+    throw new Error(`Python package '${name}' not found: not in ${o.packagesDir} and no pyodide-lock.json in ${o.indexURL}`);
+  }
+  const entry = lock.packages?.[name.toLowerCase()];
+  if (!entry) {
+    throw new Error(
+      `Python package '${name}' not found: not in ${o.packagesDir} (pure-Python packages) and not listed in ${join(o.indexURL, "pyodide-lock.json")}. ` +
+        `Run scripts/fetch-python-packages.sh for sympy/mpmath, or point packagesDir / pyodideIndexURL at a directory that has it (docs/sandbox.md).`,
+    );
+  }
+  const wheel = join(o.packageCacheDir, entry.file_name);
+  if (!existsSync(wheel)) {
+    throw new Error(
+      `Python package '${name}' not found: ${entry.file_name} is missing from ${o.packageCacheDir}. ` +
+        `The npm pyodide package ships no wheels; use a full Pyodide distribution (pyodideIndexURL / packageCacheDir, docs/sandbox.md).`,
+    );
+  }
+}
+
+export async function prepareAssets(o: AssetOptions): Promise<Assets> {
+  const warnings: string[] = [];
+  const pyodide = pyodideFingerprint(o.indexURL);
+  const bundles: Assets["bundles"] = [];
+  const preload: string[] = [];
+  const wheels: string[] = [];
+  for (const name of o.packages) {
+    const source = isPurePython(o.packagesDir, name);
+    if (!source) {
+      checkWheel(name, o);
+      wheels.push(name);
+      continue;
+    }
+    const path = join(o.cacheDir, "bundles", `${name}-${sha([pyodide, treeFingerprint(source)])}.zip`);
+    if (!existsSync(path)) {
+      const bytes = await runInWorker({ task: "bundle", indexURL: o.indexURL, sourceDir: o.packagesDir, modules: [name] });
+      writeAtomically(path, bytes);
+    }
+    bundles.push({ name: `${name}.zip`, path });
+    preload.push(name);
+  }
+
+  let snapshotPath: string | null = null;
+  // Snapshots hold the wasm heap only: packages with compiled libraries are loaded cold instead.
+  if (o.snapshot && wheels.length === 0) {
+    const inputs = [pyodide, ...bundles.map((b) => b.path), ...preload, readFileSync(join(WASM_DIR, "runner.py")), readFileSync(join(WASM_DIR, "interpreter.mjs"))];
+    const path = join(o.cacheDir, "snapshots", `snapshot-${sha(inputs)}.bin`);
+    if (!existsSync(path)) {
+      try {
+        const bytes = await runInWorker({ task: "snapshot", indexURL: o.indexURL, bundles, preload, memoryCapBytes: o.memoryCapBytes });
+        writeAtomically(path, bytes);
+      } catch (err) {
+        warnings.push(`could not build an interpreter snapshot (workers start cold): ${String((err as Error).message).split("\n")[0]}`);
+      }
+    }
+    if (existsSync(path)) snapshotPath = path;
+  }
+  return { indexURL: o.indexURL, packageCacheDir: o.packageCacheDir, bundles, preload, packages: wheels, snapshotPath, warnings };
+}

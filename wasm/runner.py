@@ -1,0 +1,477 @@
+# The Python side of the veritrace sandbox: runs tool-call cells the way NeMo-Skills' stateful IPython
+# sandbox does (nemo_skills/code_execution/local_sandbox/local_sandbox_server.py with IPython 8 in
+# "Plain" traceback mode) and hands back the same stdout/stderr strings:
+#   - a session is a namespace; cells of a session share it;
+#   - the last bare expression of a cell is echoed (IPython's displayhook, `Out[n]: ` removed),
+#     formatted like IPython's pretty printer (width 79); a trailing `;` silences it;
+#   - exceptions print a Plain traceback to stdout; frame lines of the cell (`File <ipython-input-..`)
+#     are dropped, as NeMo-Skills' postprocess_output does;
+#   - each stream is cut at max_chars with the literal `<output cut>`.
+# It also installs the Python-level guards (guard()): the first of the sandbox's isolation layers.
+# The JS worker (wasm/worker.mjs) calls setup(), guard() and run_cell(); nothing here touches JS.
+
+import ast
+import builtins
+import hashlib
+import io
+import linecache
+import os
+import random
+import re
+import sys
+import time
+import tokenize
+
+# ---------------------------------------------------------------------------------------------------
+# Output capture
+
+
+class _CappedText(io.TextIOBase):
+    """A text stream that keeps at most `cap` characters and drops the rest (output floods)."""
+
+    def __init__(self, cap):
+        self._parts = []
+        self._size = 0
+        self._cap = cap
+
+    def writable(self):
+        return True
+
+    def write(self, s):
+        if not isinstance(s, str):
+            raise TypeError(f"write() argument must be str, not {type(s).__name__}")
+        room = self._cap - self._size
+        if room > 0:
+            kept = s[:room]
+            self._parts.append(kept)
+            self._size += len(kept)
+        return len(s)
+
+    def getvalue(self):
+        return "".join(self._parts)
+
+    @property
+    def encoding(self):
+        return "utf-8"
+
+
+_ANSI = re.compile(r"\x1B(?:[@-Z\-_]|\[[0-?]*[ -/]*[@-~])")
+_OUT_PROMPT = re.compile(r"^Out\[\d+\]:\s*")
+
+
+def _postprocess(text):
+    """NeMo-Skills' postprocess_output for Plain tracebacks."""
+    text = _ANSI.sub("", text)
+    lines = []
+    for line in text.split("\n"):
+        if line.strip().startswith("File <ipython-"):
+            continue
+        lines.append(_OUT_PROMPT.sub("", line))
+    while lines and lines[0] == "":
+        lines.pop(0)
+    text = "\n".join(lines).rstrip()
+    return text + ("\n" if text else "")
+
+
+def _cut(text, max_chars):
+    if len(text) > max_chars:
+        return text[:max_chars] + "<output cut>"
+    return text
+
+
+# ---------------------------------------------------------------------------------------------------
+# IPython's pretty printer, for the types a math cell ends with (containers of numbers, strings,
+# sympy objects). Everything else prints as repr(), as IPython does for objects without a printer.
+
+_WIDTH = 79
+_MAX_SEQ = 1000
+
+
+def _pretty(obj, indent=0, suffix=0, seen=None):
+    """Lay out `obj` starting at column `indent`; `suffix` chars follow it on the same line."""
+    seen = seen or set()
+    kind = type(obj)
+    if kind in (list, tuple, set, frozenset, dict) and id(obj) in seen:
+        return {list: "[...]", tuple: "(...)", dict: "{...}"}.get(kind, f"{kind.__name__}(...)")
+    flat = _flat(obj, seen)
+    if indent + len(flat) + suffix <= _WIDTH or kind not in (list, tuple, set, frozenset, dict) or not obj:
+        return flat
+    seen = seen | {id(obj)}
+    if kind is dict:
+        open_, close = "{", "}"
+        items = list(obj.items())[:_MAX_SEQ]
+        cells = []
+        for k, v in items:
+            key = _pretty(k, indent + 1, 2, seen)
+            cells.append(key + ": " + _pretty(v, _last_col(key, indent + 1) + 2, 1, seen))
+    else:
+        if kind is list:
+            open_, close = "[", "]"
+        elif kind is tuple:
+            open_, close = "(", ")"
+        elif kind is set:
+            open_, close = "{", "}"
+        else:
+            open_, close = "frozenset({", "})"
+        values = _sorted_if_set(obj)[:_MAX_SEQ]
+        cells = [_pretty(v, indent + len(open_), 1, seen) for v in values]
+    if len(obj) > _MAX_SEQ:
+        cells.append("...")
+    sep = ",\n" + " " * (indent + len(open_))
+    tail = "," if kind is tuple and len(obj) == 1 else ""
+    return open_ + sep.join(cells) + tail + close
+
+
+def _last_col(text, indent):
+    nl = text.rfind("\n")
+    return indent + len(text) if nl < 0 else len(text) - nl - 1
+
+
+def _sorted_if_set(obj):
+    if type(obj) in (set, frozenset):
+        try:
+            return sorted(obj)
+        except Exception:
+            return list(obj)
+    return list(obj)
+
+
+def _flat(obj, seen):
+    kind = type(obj)
+    if kind in (list, tuple):
+        if id(obj) in seen:
+            return "[...]" if kind is list else "(...)"
+        inner = seen | {id(obj)}
+        cells = [_flat(v, inner) for v in list(obj)[:_MAX_SEQ]]
+        if len(obj) > _MAX_SEQ:
+            cells.append("...")
+        if kind is tuple:
+            return "(" + ", ".join(cells) + ("," if len(obj) == 1 else "") + ")"
+        return "[" + ", ".join(cells) + "]"
+    if kind in (set, frozenset):
+        if not obj:
+            return "set()" if kind is set else "frozenset()"
+        inner = seen | {id(obj)}
+        cells = [_flat(v, inner) for v in _sorted_if_set(obj)[:_MAX_SEQ]]
+        if len(obj) > _MAX_SEQ:
+            cells.append("...")
+        body = "{" + ", ".join(cells) + "}"
+        return body if kind is set else "frozenset(" + body + ")"
+    if kind is dict:
+        if id(obj) in seen:
+            return "{...}"
+        inner = seen | {id(obj)}
+        cells = [_flat(k, inner) + ": " + _flat(v, inner) for k, v in list(obj.items())[:_MAX_SEQ]]
+        if len(obj) > _MAX_SEQ:
+            cells.append("...")
+        return "{" + ", ".join(cells) + "}"
+    return repr(obj)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Plain tracebacks (IPython 8 ListTB), with the cell's frames named <ipython-input-N-hash>
+
+
+def _frame_lines(tb):
+    out = []
+    for frame, lineno in _walk_tb(tb):
+        code = frame.f_code
+        name = code.co_name
+        line = linecache.getline(code.co_filename, lineno, frame.f_globals).strip()
+        item = f"  File {code.co_filename}:{lineno}" + (f" in {name}" if name != "<module>" else "") + "\n"
+        if line:
+            item += f"    {line}\n"
+        out.append(item)
+    return out
+
+
+_HIDDEN_PREFIXES = ("/lib/python314.zip/pyodide/", "/lib/python314.zip/_pyodide/")
+
+
+def _walk_tb(tb):
+    frames = []
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        # The runner's frames (as IPython's tb_offset drops its own) and those of its guards, which
+        # stand in for C functions (os.system, time.sleep) and must look like them.
+        if filename != __file__ and not filename.startswith(_HIDDEN_PREFIXES):
+            frames.append((tb.tb_frame, tb.tb_lineno))
+        tb = tb.tb_next
+    return frames
+
+
+def _exception_only(etype, value):
+    out = []
+    name = etype.__name__
+    if value is None:
+        return [name + "\n"]
+    if issubclass(etype, SyntaxError):
+        filename = value.filename or "<string>"
+        if value.lineno:
+            out.append(f"  File {filename}:{value.lineno}\n")
+            textline = linecache.getline(filename, value.lineno)
+        else:
+            out.append(f"  File {filename}\n")
+            textline = ""
+        if textline == "":
+            textline = value.text
+        if textline is not None:
+            i = 0
+            while i < len(textline) and textline[i].isspace():
+                i += 1
+            out.append(f"    {textline.strip()}\n")
+            if value.offset is not None:
+                s = "    "
+                for c in textline[i : value.offset - 1]:
+                    s += c if c.isspace() else " "
+                out.append(s + "^\n")
+    try:
+        s = value.msg if isinstance(value, SyntaxError) else str(value)
+    except Exception:
+        s = f"<unprintable {name} object>"
+    out.append(f"{name}: {s}\n" if s else f"{name}\n")
+    out.extend(f"{note}\n" for note in getattr(value, "__notes__", None) or [])
+    return out
+
+
+def _traceback_text(value, seen=None):
+    seen = seen if seen is not None else set()
+    seen.add(id(value))
+    parts = []
+    tb = value.__traceback__
+    frames = _frame_lines(tb) if tb is not None else []
+    if frames:
+        parts.append("Traceback (most recent call last):\n")
+        parts.extend(frames)
+    parts.extend(_exception_only(type(value), value))
+    cause, context = value.__cause__, value.__context__
+    chained = cause if cause is not None else (None if value.__suppress_context__ else context)
+    if chained is not None and id(chained) not in seen:
+        message = (
+            "\nThe above exception was the direct cause of the following exception:\n\n"
+            if cause is not None
+            else "\nDuring handling of the above exception, another exception occurred:\n\n"
+        )
+        return _traceback_text(chained, seen) + message + "".join(parts)
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Sessions and cells
+
+_sessions = {}
+
+
+class _Session:
+    __slots__ = ("namespace", "count")
+
+    def __init__(self):
+        self.namespace = {"__name__": "__main__", "__builtins__": dict(builtins.__dict__)}
+        self.count = 0
+
+
+def _silenced(code):
+    """IPython: a cell whose last token is `;` does not echo its value."""
+    try:
+        tokens = [
+            t
+            for t in tokenize.generate_tokens(io.StringIO(code).readline)
+            if t.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.COMMENT, tokenize.ENDMARKER, tokenize.INDENT, tokenize.DEDENT)
+        ]
+    except Exception:
+        return False
+    return bool(tokens) and tokens[-1].string == ";"
+
+
+def _execute(session, code, out):
+    """Runs one cell; returns True when it raised (IPython's error_before_exec / error_in_exec)."""
+    session.count += 1
+    n = session.count
+    filename = f"<ipython-input-{n}-{hashlib.sha1(code.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}>"
+    linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+    try:
+        tree = ast.parse(code, filename, "exec")
+    except (SyntaxError, ValueError, OverflowError, MemoryError, RecursionError) as e:
+        print("".join(_exception_only(type(e), e)), file=out)
+        return True
+    body, last = tree.body, None
+    if body and isinstance(body[-1], ast.Expr) and not _silenced(code):
+        body, last = body[:-1], body[-1]
+    ns = session.namespace
+    try:
+        if body:
+            exec(compile(ast.Module(body=body, type_ignores=[]), filename, "exec"), ns)
+        if last is not None:
+            value = eval(compile(ast.Expression(body=last.value), filename, "eval"), ns)
+            if value is not None:
+                ns["_"] = value
+                text = _pretty(value)
+                out.write(("\n" if "\n" in text else "") + text + "\n")
+    except SystemExit as e:
+        print("An exception has occurred, use %tb to see the full traceback.\n" + "".join(_exception_only(SystemExit, e)), file=out)
+        return True
+    except BaseException as e:  # KeyboardInterrupt included: IPython prints it like any error
+        _print_traceback(e, out)
+        return True
+    return False
+
+
+def _print_traceback(error, out):
+    # A pending interrupt may land while the traceback is formatted: retry, then fall back to its name.
+    for _ in range(3):
+        try:
+            out.write(_traceback_text(error) + "\n")
+            return
+        except KeyboardInterrupt:
+            continue
+    out.write(f"{type(error).__name__}\n")
+
+
+def run_cell(session_id, code, max_chars):
+    """Runs `code` in session `session_id` and returns (status, stdout, stderr) as NeMo-Skills would."""
+    session = _sessions.get(session_id)
+    if session is None:
+        session = _sessions[session_id] = _Session()
+    cap = max(4 * max_chars, 1 << 20)
+    out, err = _CappedText(cap), _CappedText(cap)
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = out, err
+    interrupted = False
+    try:
+        failed = _execute(session, code, out)
+    except KeyboardInterrupt:  # an interrupt that landed outside the cell itself
+        failed, interrupted = True, True
+    finally:
+        sys.stdout, sys.stderr = saved
+    stdout = _cut(_postprocess(out.getvalue()), max_chars)
+    stderr = _cut(_postprocess(err.getvalue()), max_chars)
+    status = "interrupted" if interrupted else ("error" if failed else "completed")
+    return status, stdout, stderr
+
+
+def close_session(session_id):
+    _sessions.pop(session_id, None)
+
+
+def session_count():
+    return len(_sessions)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Set-up and guards
+
+_BLOCKED_MODULES = (
+    "js",
+    "pyodide_js",
+    "pyodide",
+    "_pyodide",
+    "_pyodide_core",
+    "pyodide_http",
+    "micropip",
+    "ctypes",
+    "_ctypes",
+    "subprocess",
+    "_posixsubprocess",
+    "multiprocessing",
+    "socket",
+    "_socket",
+    "ssl",
+    "_ssl",
+    "select",
+    "webbrowser",
+    "urllib.request",
+    "http.client",
+    "ftplib",
+    "smtplib",
+    "asyncio",
+)
+
+
+def _is_blocked(name):
+    return any(name == b or name.startswith(b + ".") for b in _BLOCKED_MODULES)
+
+
+class _BlockedImports:
+    """A meta-path finder that refuses modules that reach JavaScript, processes or the network."""
+
+    def find_spec(self, name, path=None, target=None):
+        if _is_blocked(name):
+            raise ImportError(f"module '{name}' is not available in the veritrace sandbox")
+        return None
+
+
+def _disabled(what):
+    def refuse(*args, **kwargs):
+        raise PermissionError(f"{what} is not available in the veritrace sandbox")
+
+    refuse.__name__ = what.rsplit(".", 1)[-1]
+    return refuse
+
+
+def setup(bundle_paths):
+    """Makes the package bundles importable (before a snapshot is taken)."""
+    for path in reversed(bundle_paths):
+        if path not in sys.path:
+            sys.path.insert(0, path)
+
+
+def preload(modules):
+    for name in modules:
+        __import__(name)
+
+
+def reseed(seed_bytes):
+    """A restored snapshot shares the random state of every other restore: reseed it."""
+    random.seed(bytes(seed_bytes))
+
+
+def guard(timeout_seconds):
+    """Removes the routes from Python to JavaScript, the host and the pool's life (first isolation layer)."""
+    import gc
+    import signal
+
+    for name in list(sys.modules):
+        if _is_blocked(name):
+            del sys.modules[name]
+    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__module__.split(".")[0] not in ("_pyodide", "pyodide")]
+    sys.meta_path.insert(0, _BlockedImports())
+    sys.path_importer_cache.clear()
+    sys.excepthook = sys.__excepthook__
+    sys.displayhook = sys.__displayhook__
+
+    for name in (
+        "system", "popen", "fork", "forkpty", "vfork", "execv", "execve", "execl", "execle", "execlp",
+        "execlpe", "execvp", "execvpe", "spawnv", "spawnve", "spawnl", "spawnle", "spawnlp", "spawnlpe",
+        "spawnvp", "spawnvpe", "posix_spawn", "posix_spawnp", "kill", "killpg", "_exit", "abort",
+        "chroot", "setuid", "setgid", "plock",
+    ):
+        if hasattr(os, name):
+            setattr(os, name, _disabled(f"os.{name}"))
+    for name in ("alarm", "setitimer", "pthread_kill", "raise_signal", "siginterrupt"):
+        if hasattr(signal, name):
+            setattr(signal, name, _disabled(f"signal.{name}"))
+    # Object-graph walks from Python to live JS proxies go through the collector's lists.
+    for name in ("get_objects", "get_referrers", "get_referents"):
+        setattr(gc, name, _disabled(f"gc.{name}"))
+
+    # A recursion limit far above the default overflows the wasm stack, which kills the interpreter.
+    real_setrecursionlimit = sys.setrecursionlimit
+
+    def setrecursionlimit(limit):
+        real_setrecursionlimit(min(int(limit), 3000))
+
+    sys.setrecursionlimit = setrecursionlimit
+
+    # time.sleep in slices, so that the interrupt buffer is checked while a cell sleeps.
+    real_sleep = time.sleep
+
+    def sleep(seconds):
+        end = time.monotonic() + float(seconds)
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            real_sleep(min(left, 0.02))
+
+    time.sleep = sleep
+    gc.collect()
