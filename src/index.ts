@@ -2,18 +2,3 @@
 export type * from "./types.js";
 export { extractAnswer, finalPart, looksLikeResponse, type ExtractOptions } from "./extract/index.js";
 export { Sandbox, type RunResult, type RunStatus, type RunOptions, type SandboxOptions, type SandboxInfo } from "./sandbox/index.js";
-export {
-  parseTrace,
-  detectFormat,
-  problemIdOf,
-  modeFromFileName,
-  sampleFromFileName,
-  parseHarmony,
-  parseOpenMathTir,
-  renderToolOutput,
-  normalizeToolOutput,
-  recordedToolCalls,
-  type ParseContext,
-  type ParsedText,
-  type ExecutionOutput,
-} from "./traces/index.js";
