@@ -1,0 +1,69 @@
+// `veritrace report` as a command: output bytes, --json, and errors that name the file and line.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "./helpers/cli.js";
+import { fixtureAudit, fixturePlan, fixtureSummary } from "./report-fixtures.js";
+
+const dir = mkdtempSync(join(tmpdir(), "veritrace-report-cli-"));
+const summaryPath = join(dir, "summary.json");
+const planPath = join(dir, "plan.json");
+const auditPath = join(dir, "audit.jsonl");
+writeFileSync(summaryPath, JSON.stringify(fixtureSummary(), null, 2));
+writeFileSync(planPath, JSON.stringify(fixturePlan()));
+writeFileSync(auditPath, fixtureAudit());
+
+describe("veritrace report (command)", () => {
+  it("writes the same bytes for the same inputs, with the chart library inlined and no external URL", () => {
+    const a = join(dir, "a.html");
+    const b = join(dir, "b.html");
+    for (const out of [a, b]) expect(runCli(["report", summaryPath, "--plan", planPath, "--audit", auditPath, "--html", out]).code).toBe(0);
+    const html = readFileSync(a, "utf8");
+    expect(readFileSync(b, "utf8")).toBe(html);
+    expect(html).toContain("Chart.js v4");
+    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/i);
+    expect(html).not.toContain("sourceMappingURL");
+  });
+
+  it("prints a machine-readable summary with --json", () => {
+    const out = join(dir, "json.html");
+    const res = runCli(["report", summaryPath, "--audit", auditPath, "--html", out, "--json"]);
+    expect(res.code).toBe(0);
+    const json = JSON.parse(res.stdout);
+    expect(json).toMatchObject({ html: out, settings: 7, problems: 60, sections: { plan: false, audit: true }, auditRows: 52 });
+    expect(json.bytes).toBe(readFileSync(out).length);
+  });
+
+  it("exits 2 with the file name for a missing or malformed summary, and file:line for a bad audit row", () => {
+    const missing = runCli(["report", join(dir, "nope.json"), "--html", join(dir, "x.html")]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`${join(dir, "nope.json")}: no such file`);
+
+    const broken = join(dir, "broken.json");
+    writeFileSync(broken, '{\n  "format": "veritrace-summary/1",\n  "settings": {,\n}');
+    const bad = runCli(["report", broken, "--html", join(dir, "x.html")]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`${broken}:3: invalid JSON`);
+
+    const wrongShape = join(dir, "shape.json");
+    writeFileSync(wrongShape, JSON.stringify({ ...fixtureSummary(3), format: "something-else" }));
+    const shape = runCli(["report", wrongShape, "--html", join(dir, "x.html")]);
+    expect(shape.code).toBe(2);
+    expect(shape.stderr).toContain(`${wrongShape}: format: not a veritrace summary`);
+
+    const audit = join(dir, "bad-audit.jsonl");
+    writeFileSync(audit, fixtureAudit().split("\n").slice(0, 2).join("\n") + '\n{"problem": "p", "rule": 5, "inputs": {}, "outcome": "x"}\n');
+    const badAudit = runCli(["report", summaryPath, "--audit", audit, "--html", join(dir, "x.html")]);
+    expect(badAudit.code).toBe(2);
+    expect(badAudit.stderr).toContain(`${audit}:3: rule:`);
+  });
+
+  it("exits 2 on usage errors", () => {
+    expect(runCli(["report"]).code).toBe(2);
+    const unknown = runCli(["report", summaryPath, "--no-such-option"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("--no-such-option");
+    expect(runCli(["report", summaryPath, "--threshold", "1.5"]).code).toBe(2);
+  });
+});
