@@ -58,4 +58,9 @@ export interface Trace {
   toolCalls: ToolCall[];
   /** Token count if the row records one. */
   tokens: number | null;
+  /** The answer the row's own grader extracted (NeMo-Skills `predicted_answer`), when the row has one. */
+  predictedAnswer?: string | null;
 }
+
+/** One input row parsed (src/traces parseTrace): a Trace, or why the row is not one. */
+export type ParsedRow = { ok: true; trace: Trace } | { ok: false; reason: string; problemId?: string };

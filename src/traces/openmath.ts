@@ -1,0 +1,84 @@
+// OpenMathReasoning / NeMo-Skills TIR text (shared/corpus/trace_formats.md A):
+//   <think> ... <tool_call>\n{code}\n</tool_call>\n```output\n{out}```\n ... </think> final text
+// Older generations fence code as ```python\n{code}```\n. A truncated output ends in the literal
+// `<output cut>` with the closing fence on the same line (`...<output cut>```), so the output runs
+// to the next ``` wherever it is. ```system notices (remaining executions) are not outputs.
+
+import type { ToolCall } from "../types.js";
+import { appendReasoning, ForwardFinder, type ParsedText } from "./parsed-text.js";
+
+const THINK_OPEN = "<think>";
+const THINK_CLOSE = "</think>";
+const TAG_OPEN = "<tool_call>";
+const TAG_CLOSE = "</tool_call>";
+const PYTHON_FENCE = "```python";
+const OUTPUT_FENCE = "```output";
+const FENCE = "```";
+/** How far after the code the output fence may start (blank lines, spaces). */
+const MAX_GAP_TO_OUTPUT = 8;
+
+function skipNewline(text: string, at: number): number {
+  if (text.startsWith("\r\n", at)) return at + 2;
+  return text.charCodeAt(at) === 10 ? at + 1 : at;
+}
+
+function withoutTrailingNewline(text: string, start: number, end: number): string {
+  let stop = end;
+  if (stop > start && text.charCodeAt(stop - 1) === 10) stop--;
+  if (stop > start && text.charCodeAt(stop - 1) === 13) stop--;
+  return text.slice(start, stop);
+}
+
+/** Tool calls with their recorded outputs, in order of appearance. */
+export function openMathToolCalls(text: string): ToolCall[] {
+  const calls: ToolCall[] = [];
+  const tags = new ForwardFinder(text, TAG_OPEN);
+  const pythonFences = new ForwardFinder(text, PYTHON_FENCE);
+  let position = 0;
+  while (position < text.length) {
+    const tagAt = tags.atOrAfter(position);
+    const fenceAt = pythonFences.atOrAfter(position);
+    if (tagAt === -1 && fenceAt === -1) break;
+    const useTag = tagAt !== -1 && (fenceAt === -1 || tagAt < fenceAt);
+    const codeStart = skipNewline(text, useTag ? tagAt + TAG_OPEN.length : fenceAt + PYTHON_FENCE.length);
+    const codeEnd = text.indexOf(useTag ? TAG_CLOSE : FENCE, codeStart);
+    if (codeEnd === -1) {
+      // The text stopped inside the code: the call was never run.
+      calls.push({ code: text.slice(codeStart), output: null });
+      break;
+    }
+    const call: ToolCall = { code: withoutTrailingNewline(text, codeStart, codeEnd), output: null };
+    calls.push(call);
+    position = codeEnd + (useTag ? TAG_CLOSE.length : FENCE.length);
+
+    let outputFence = position;
+    while (outputFence < text.length && outputFence - position < MAX_GAP_TO_OUTPUT && /\s/.test(text[outputFence])) outputFence++;
+    if (!text.startsWith(OUTPUT_FENCE, outputFence)) continue;
+    const outputStart = skipNewline(text, outputFence + OUTPUT_FENCE.length);
+    const outputEnd = text.indexOf(FENCE, outputStart);
+    call.output = text.slice(outputStart, outputEnd === -1 ? text.length : outputEnd);
+    position = outputEnd === -1 ? text.length : outputEnd + FENCE.length;
+  }
+  return calls;
+}
+
+/**
+ * Splits TIR / reasoning text: what follows the last `</think>` is final ("" when a `<think>` never
+ * closes), what precedes it is reasoning; text without think tags is all final. Tool calls are
+ * collected from the whole text.
+ */
+export function parseOpenMathTir(text: string): ParsedText {
+  const toolCalls = openMathToolCalls(text);
+  const closeAt = text.lastIndexOf(THINK_CLOSE);
+  const openAt = text.indexOf(THINK_OPEN);
+  if (closeAt !== -1) {
+    const reasoningStart = openAt !== -1 && openAt < closeAt ? openAt + THINK_OPEN.length : 0;
+    return {
+      finalText: text.slice(closeAt + THINK_CLOSE.length),
+      reasoningText: appendReasoning("", text.slice(reasoningStart, closeAt)),
+      toolCalls,
+    };
+  }
+  if (openAt !== -1) return { finalText: "", reasoningText: text.slice(openAt + THINK_OPEN.length), toolCalls };
+  return { finalText: text, reasoningText: "", toolCalls };
+}
