@@ -1,0 +1,193 @@
+// Streaming JSONL input: reads a file (plain or gzip) in large chunks and cuts it into batches of whole
+// lines, as raw bytes. Nothing is decoded here: the bytes go to worker threads, which decode and parse
+// them, so the reading thread only looks for newlines (memchr speed). A file is never held in memory
+// whole; a line longer than `maxLineBytes` is dropped (and reported as such) rather than buffered.
+import { createReadStream, openSync, readSync, closeSync } from "node:fs";
+import { createGunzip } from "node:zlib";
+import type { Readable } from "node:stream";
+import { InputFileError } from "./errors.js";
+
+/** Whole lines of one file, packed: line i is bytes[start(i), ends[i]) with start(i) = ends[i-1] + 1. */
+export interface LineBatch {
+  /** The file as named by the caller. */
+  file: string;
+  /** 1-based number of the batch's first line in its file. */
+  firstLine: number;
+  bytes: Uint8Array;
+  ends: Uint32Array;
+  /** Indices (in this batch) of lines longer than maxLineBytes: their bytes are left out (empty). */
+  oversized: number[];
+}
+
+export interface LineReaderOptions {
+  /** Lines before this 1-based number are skipped without being batched (resume). Default 1. */
+  startLine?: number;
+  maxBatchBytes?: number;
+  maxBatchLines?: number;
+  /** Lines longer than this are reported, not buffered. Default 256 MiB. */
+  maxLineBytes?: number;
+  /** Called with the number of bytes read from disk (compressed bytes for .gz), for progress. */
+  onRead?: (bytes: number) => void;
+  chunkBytes?: number;
+}
+
+export const DEFAULT_BATCH_BYTES = 4 << 20;
+export const DEFAULT_BATCH_LINES = 1024;
+export const DEFAULT_MAX_LINE_BYTES = 256 << 20;
+
+/** True when the file starts with the gzip magic bytes (whatever its name). */
+export function isGzipFile(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (err: any) {
+    throw new InputFileError(path, null, err?.code === "ENOENT" ? "no such file" : `cannot open (${err?.code ?? err})`);
+  }
+  try {
+    const head = Buffer.alloc(2);
+    const n = readSync(fd, head, 0, 2, 0);
+    return n === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } catch (err: any) {
+    throw new InputFileError(path, null, `cannot read (${err?.code ?? err})`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The file's bytes, decompressed when it is gzip (by content, not by name). */
+export function openByteStream(path: string, options: { chunkBytes?: number; onRead?: (bytes: number) => void } = {}): Readable {
+  const gz = isGzipFile(path);
+  const raw = createReadStream(path, { highWaterMark: options.chunkBytes ?? 1 << 20 });
+  if (options.onRead) {
+    const onRead = options.onRead;
+    raw.on("data", (chunk) => onRead((chunk as Buffer).length));
+  }
+  if (!gz) return raw;
+  const gunzip = createGunzip({ chunkSize: 256 << 10 });
+  raw.on("error", (err) => gunzip.destroy(err));
+  return raw.pipe(gunzip);
+}
+
+/** Batches of whole lines of one file, in order. */
+export async function* readLineBatches(file: string, options: LineReaderOptions = {}): AsyncGenerator<LineBatch> {
+  const startLine = options.startLine ?? 1;
+  const maxBytes = options.maxBatchBytes ?? DEFAULT_BATCH_BYTES;
+  const maxLines = options.maxBatchLines ?? DEFAULT_BATCH_LINES;
+  const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+
+  let lineNo = 1; // number of the line being read
+  // The batch being built: byte pieces, their total length, line ends, oversized indices.
+  let parts: Uint8Array[] = [];
+  let size = 0;
+  let ends: number[] = [];
+  let oversized: number[] = [];
+  let batchFirst = 0;
+  // The line in progress across chunks.
+  let partial: Uint8Array[] = [];
+  let partialLen = 0;
+  let partialTooLong = false;
+
+  const takeBatch = (): LineBatch => {
+    const bytes = new Uint8Array(size); // standalone buffer: transferable to a worker
+    let at = 0;
+    for (const p of parts) {
+      bytes.set(p, at);
+      at += p.length;
+    }
+    const batch: LineBatch = { file, firstLine: batchFirst, bytes, ends: Uint32Array.from(ends), oversized };
+    parts = [];
+    size = 0;
+    ends = [];
+    oversized = [];
+    return batch;
+  };
+  // A line of `length` bytes (newline included) whose bytes are (or will be) in `parts`.
+  const addLine = (length: number) => {
+    if (ends.length === 0) batchFirst = lineNo;
+    size += length;
+    ends.push(size - 1);
+  };
+  // A line too long to keep: an empty placeholder, flagged.
+  const addOversized = () => {
+    parts.push(NEWLINE);
+    addLine(1);
+    oversized.push(ends.length - 1);
+  };
+
+  const stream = openByteStream(file, { chunkBytes: options.chunkBytes, onRead: options.onRead });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let pos = 0;
+      let runStart = 0; // start of this chunk's complete lines not yet pushed to `parts`
+      const flushRun = () => {
+        if (runStart < pos) parts.push(chunk.subarray(runStart, pos));
+        runStart = pos;
+      };
+      for (;;) {
+        const nl = chunk.indexOf(10, pos);
+        if (nl < 0) break;
+        const skip = lineNo < startLine;
+        if (partialLen > 0 || partialTooLong) {
+          // This newline ends a line that began in an earlier chunk (pos is 0 here).
+          const length = partialLen + (nl - pos) + 1;
+          if (!skip) {
+            if (partialTooLong || length - 1 > maxLine) addOversized();
+            else {
+              for (const p of partial) parts.push(p);
+              parts.push(chunk.subarray(pos, nl + 1));
+              addLine(length);
+            }
+          }
+          partial = [];
+          partialLen = 0;
+          partialTooLong = false;
+          runStart = nl + 1;
+        } else if (skip || nl - pos > maxLine) {
+          flushRun();
+          if (!skip) addOversized();
+          runStart = nl + 1;
+        } else {
+          addLine(nl - pos + 1); // its bytes stay in the run until the next flush
+        }
+        pos = nl + 1;
+        lineNo++;
+        if (ends.length > 0 && (ends.length >= maxLines || size >= maxBytes)) {
+          flushRun();
+          yield takeBatch();
+        }
+      }
+      flushRun();
+      // The rest of the chunk begins a line that continues in the next chunk.
+      if (pos < chunk.length) {
+        const rest = chunk.length - pos;
+        if (partialTooLong || partialLen + rest > maxLine) {
+          partial = [];
+          partialTooLong = true;
+        } else {
+          partial.push(chunk.subarray(pos));
+        }
+        partialLen += rest;
+      }
+    }
+  } catch (err: any) {
+    if (err instanceof InputFileError) throw err;
+    throw new InputFileError(file, lineNo, `cannot read: ${err?.message ?? err}`);
+  }
+  // A last line without a final newline.
+  if ((partialLen > 0 || partialTooLong) && lineNo >= startLine) {
+    if (partialTooLong) addOversized();
+    else {
+      for (const p of partial) parts.push(p);
+      parts.push(NEWLINE);
+      addLine(partialLen + 1);
+    }
+  }
+  if (ends.length > 0) yield takeBatch();
+}
+
+const NEWLINE = new Uint8Array([10]);
+
+/** The text of line i of a batch (without the newline; a trailing CR is kept: callers decide). */
+export function lineBounds(batch: Pick<LineBatch, "ends">, i: number): [start: number, end: number] {
+  return [i === 0 ? 0 : batch.ends[i - 1] + 1, batch.ends[i]];
+}
