@@ -3,6 +3,7 @@
 // growing memory without bound.
 import { accessSync, constants, createReadStream, type WriteStream } from "node:fs";
 import { basename } from "node:path";
+import { createGunzip } from "node:zlib";
 
 export interface JsonlLine {
   /** The line as written, without its line end. */
@@ -41,9 +42,9 @@ export function toSource(input: string | JsonlSource): JsonlSource {
   return typeof input === "string" ? fileSource(input) : input;
 }
 
-/** The file name alone, as parseTrace wants it for mode detection. */
+/** The file name alone (without .gz), as parseTrace wants it for mode detection. */
 export function sourceFileName(source: JsonlSource): string {
-  return basename(source.name);
+  return basename(source.name).replace(/\.gz$/, "");
 }
 
 function stripCr(line: string): string {
@@ -51,7 +52,14 @@ function stripCr(line: string): string {
 }
 
 async function* readLines(path: string, maxLineBytes: number): AsyncGenerator<JsonlLine> {
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  // A .gz file is read through gunzip (the example dumps and many released shards are gzipped).
+  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  let stream: NodeJS.ReadableStream = file;
+  if (path.endsWith(".gz")) {
+    const gunzip = createGunzip();
+    file.on("error", (err) => gunzip.destroy(err)); // pipe() does not forward a read error
+    stream = file.pipe(gunzip);
+  }
   let parts: Buffer[] = [];
   let partBytes = 0;
   let overflow = 0; // bytes seen of a line past the cap (the line is then skipped, not stored)
