@@ -1,0 +1,120 @@
+// Grading one batch of raw lines: decode ▸ JSON.parse ▸ parseTrace ▸ shard filter ▸ reference ▸
+// extractAnswer ▸ one verifyBatch call for the batch. Runs in worker threads (worker.ts) or inline.
+// Pure: the rows depend only on the lines, their file and line numbers, and the options, never on how
+// lines were cut into batches or which thread ran them.
+import { extractAnswer } from "../extract/index.js";
+import { parseTrace } from "../traces/index.js";
+import { verifyBatch } from "../verify/index.js";
+import { inShard } from "./shard.js";
+import type { BatchResult, VerdictRow, WireBatch, WorkerOptions } from "./types.js";
+
+const REASON_LIMIT = 300;
+
+export interface GradeContext {
+  options: WorkerOptions;
+  gold: Map<string, string> | null;
+}
+
+export function makeContext(options: WorkerOptions): GradeContext {
+  return { options, gold: options.gold ? new Map(options.gold) : null };
+}
+
+function invalid(file: string, line: number, reason: string, problemId: string | null = null): VerdictRow {
+  return {
+    file,
+    line,
+    problem_id: problemId,
+    sample: null,
+    mode: null,
+    tool: null,
+    format: null,
+    status: "invalid_input",
+    method: null,
+    answer: null,
+    extraction: null,
+    gold: null,
+    reason: reason.length > REASON_LIMIT ? reason.slice(0, REASON_LIMIT) + "…" : reason,
+  };
+}
+
+function nonEmpty(s: unknown): s is string {
+  return typeof s === "string" && s.trim() !== "";
+}
+
+export function gradeBatch(batch: WireBatch, ctx: GradeContext): BatchResult {
+  const { options } = ctx;
+  const buf = Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.byteLength);
+  const rows: Array<VerdictRow | null> = new Array(batch.ends.length).fill(null);
+  const pending: Array<{ at: number; gold: string; pred: string }> = [];
+  const oversized = new Set(batch.oversized);
+
+  for (let i = 0; i < batch.ends.length; i++) {
+    const line = batch.firstLine + i;
+    const start = i === 0 ? 0 : batch.ends[i - 1] + 1;
+    let end = batch.ends[i];
+    if (oversized.has(i)) {
+      if (inShard(null, options.shard)) rows[i] = invalid(batch.file, line, `line longer than ${options.maxLineBytes} bytes`);
+      continue;
+    }
+    if (end > start && buf[end - 1] === 13) end--; // CRLF
+    let text = buf.toString("utf8", start, end);
+    if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1); // BOM
+    let row: unknown;
+    if (text.trim() === "") {
+      if (inShard(null, options.shard)) rows[i] = invalid(batch.file, line, "empty line");
+      continue;
+    }
+    try {
+      row = JSON.parse(text);
+    } catch (err) {
+      if (inShard(null, options.shard)) rows[i] = invalid(batch.file, line, `malformed JSON: ${err instanceof Error ? err.message : String(err)}`);
+      continue;
+    }
+    text = ""; // let the line's string go before the next one is decoded
+    const parsed = parseTrace(row, { fileName: batch.file, format: options.format, mode: options.mode, lineNumber: line });
+    if (!parsed.ok) {
+      const id = parsed.problemId ?? null;
+      if (inShard(id, options.shard)) rows[i] = invalid(batch.file, line, parsed.reason, id);
+      continue;
+    }
+    const trace = parsed.trace;
+    if (!inShard(trace.problemId, options.shard)) continue;
+
+    const joined = ctx.gold?.get(trace.problemId);
+    const gold = nonEmpty(joined) ? joined : nonEmpty(trace.gold) ? trace.gold : null;
+    const extraction = extractAnswer(trace.finalText, { loose: options.loose });
+    const out: VerdictRow = {
+      file: batch.file,
+      line,
+      problem_id: trace.problemId,
+      sample: trace.sample,
+      mode: trace.mode,
+      tool: trace.tool,
+      format: trace.format,
+      status: gold === null ? "no_reference" : "no_answer",
+      method: null,
+      answer: extraction.answer,
+      extraction: extraction.rule,
+      gold,
+    };
+    if (options.compat === "nemo-skills" && row !== null && typeof row === "object") {
+      const reward = (row as Record<string, unknown>).reward_model_score;
+      if (typeof reward === "number" && Number.isFinite(reward)) out.reward_model_score = reward;
+    }
+    rows[i] = out;
+    if (gold !== null && extraction.answer !== null) pending.push({ at: i, gold, pred: extraction.answer });
+  }
+
+  if (pending.length > 0) {
+    const verdicts = verifyBatch(
+      pending.map(({ gold, pred }) => ({ gold, pred })),
+      options.verifyOptions as never,
+    );
+    pending.forEach(({ at }, j) => {
+      const row = rows[at]!;
+      row.status = verdicts[j].status;
+      row.method = verdicts[j].method;
+    });
+  }
+  return { rows };
+}
