@@ -15,8 +15,12 @@ export interface ScalingPoint {
 }
 
 export interface UslFit extends UslParams {
-  /** "full": λ, σ, κ from ≥3 thread counts; "sigma-only": κ fixed at 0 (2 thread counts). */
-  kind: "full" | "sigma-only";
+  /**
+   * "full": λ, σ, κ from ≥3 thread counts. With 2 thread counts only two parameters can be fitted:
+   * "sigma-only" fixes κ = 0; "kappa-only" fixes σ = 1 when the second point is below the first
+   * (retrograde scaling, which σ ≤ 1 alone cannot describe).
+   */
+  kind: "full" | "sigma-only" | "kappa-only";
   /** Root-mean-square residual of the fit, in throughput units. */
   rmse: number;
   /** Human-readable caveats (constraints that bound, too few points). */
@@ -33,8 +37,8 @@ export function uslPeakThreads(p: UslParams): number {
 }
 
 /**
- * Least-squares USL fit. Needs at least two distinct thread counts; with exactly two, κ is fixed at 0 and
- * only λ and σ are fitted (three parameters cannot be identified from two points), and the result says so.
+ * Least-squares USL fit with σ ∈ [0, 1] and κ ≥ 0. Needs at least two distinct thread counts; with exactly
+ * two, three parameters cannot be identified, so one is fixed (see UslFit.kind) and the result says so.
  * Returns null when the points cannot support a fit (fewer than two thread counts, non-positive values).
  */
 export function fitUsl(points: readonly ScalingPoint[]): UslFit | null {
@@ -42,19 +46,37 @@ export function fitUsl(points: readonly ScalingPoint[]): UslFit | null {
   const distinct = new Set(pts.map((p) => p.threads)).size;
   if (distinct < 2) return null;
   const notes: string[] = [];
-  const kind = distinct >= 3 ? "full" : "sigma-only";
-  if (kind === "sigma-only") notes.push("only 2 thread counts measured: κ fixed at 0, λ and σ fitted");
+  let kind: UslFit["kind"] = distinct >= 3 ? "full" : "sigma-only";
+  let free: Free = kind === "full" ? { sigma: true, kappa: true } : { sigma: true, kappa: false };
 
   // Linearised start: N/X = a + b(N−1) + cN(N−1) with a = 1/λ, b = σ/λ, c = κ/λ.
-  const start = linearStart(pts, kind === "full");
-  let best = levenbergMarquardt(pts, start, kind === "full");
-  // A second start from "perfect scaling" guards against a poor linearised start on noisy data.
-  const alt = levenbergMarquardt(pts, { lambda: start.lambda, sigma: 0, kappa: 0 }, kind === "full");
-  if (sse(pts, alt) < sse(pts, best)) best = alt;
+  const start = linearStart(pts, free.kappa);
+  let best = bestOf(pts, start, free);
+  if (kind === "sigma-only" && best.sigma >= 1) {
+    // Throughput fell with more threads: only the coherency term can bend the curve down.
+    kind = "kappa-only";
+    free = { sigma: false, kappa: true };
+    best = bestOf(pts, { lambda: start.lambda, sigma: 1, kappa: 0 }, free);
+  }
 
-  if (best.sigma === 0) notes.push("σ at its bound 0 (measured scaling is linear or better)");
+  if (kind === "sigma-only") notes.push("only 2 thread counts measured: κ fixed at 0, λ and σ fitted");
+  if (kind === "kappa-only") notes.push("only 2 thread counts measured and throughput fell: σ fixed at 1, λ and κ fitted");
+  if (free.sigma && best.sigma === 0) notes.push("σ at its bound 0 (measured scaling is linear or better)");
+  if (free.sigma && best.sigma === 1) notes.push("σ at its bound 1");
   if (kind === "full" && best.kappa === 0) notes.push("κ at its bound 0 (no retrograde scaling seen)");
   return { ...best, kind, rmse: Math.sqrt(sse(pts, best) / pts.length), notes };
+}
+
+interface Free {
+  sigma: boolean;
+  kappa: boolean;
+}
+
+/** LM from the given start and from "perfect scaling" (guards against a poor start on noisy data). */
+function bestOf(pts: readonly ScalingPoint[], start: UslParams, free: Free): UslParams {
+  const a = levenbergMarquardt(pts, start, free);
+  const b = levenbergMarquardt(pts, { lambda: start.lambda, sigma: free.sigma ? 0 : start.sigma, kappa: free.kappa ? 0 : start.kappa }, free);
+  return sse(pts, b) < sse(pts, a) ? b : a;
 }
 
 function sse(pts: readonly ScalingPoint[], p: UslParams): number {
@@ -64,6 +86,7 @@ function sse(pts: readonly ScalingPoint[], p: UslParams): number {
 }
 
 function linearStart(pts: readonly ScalingPoint[], withKappa: boolean): UslParams {
+  // (σ from the linear fit is clamped into [0, 1] below; LM refines it.)
   const rows = pts.map(({ threads: n }) => (withKappa ? [1, n - 1, n * (n - 1)] : [1, n - 1]));
   const ys = pts.map(({ threads, throughput }) => threads / throughput);
   const coef = leastSquares(rows, ys);
@@ -71,24 +94,26 @@ function linearStart(pts: readonly ScalingPoint[], withKappa: boolean): UslParam
   const lambda = 1 / a;
   return {
     lambda,
-    sigma: Math.max(0, (coef?.[1] ?? 0) * lambda),
+    sigma: Math.min(1, Math.max(0, (coef?.[1] ?? 0) * lambda)),
     kappa: withKappa ? Math.max(0, (coef?.[2] ?? 0) * lambda) : 0,
   };
 }
 
-/** Levenberg–Marquardt on the throughput residuals, with σ, κ projected onto ≥ 0. */
-function levenbergMarquardt(pts: readonly ScalingPoint[], start: UslParams, withKappa: boolean): UslParams {
+/** Levenberg–Marquardt on the throughput residuals over λ and the free ones of σ ∈ [0, 1], κ ≥ 0. */
+function levenbergMarquardt(pts: readonly ScalingPoint[], start: UslParams, free: Free): UslParams {
   let p = { ...start };
   let cost = sse(pts, p);
   let mu = 1e-3;
+  const size = 1 + Number(free.sigma) + Number(free.kappa);
   for (let iter = 0; iter < 500; iter++) {
-    const jtj = withKappa ? zeros(3, 3) : zeros(2, 2);
-    const jtr = withKappa ? [0, 0, 0] : [0, 0];
+    const jtj = zeros(size, size);
+    const jtr = new Array<number>(size).fill(0);
     for (const { threads: n, throughput } of pts) {
       const d = 1 + p.sigma * (n - 1) + p.kappa * n * (n - 1);
       const r = (p.lambda * n) / d - throughput;
-      const grad = [n / d, (-p.lambda * n * (n - 1)) / (d * d)];
-      if (withKappa) grad.push((-p.lambda * n * n * (n - 1)) / (d * d));
+      const grad = [n / d];
+      if (free.sigma) grad.push((-p.lambda * n * (n - 1)) / (d * d));
+      if (free.kappa) grad.push((-p.lambda * n * n * (n - 1)) / (d * d));
       for (let i = 0; i < grad.length; i++) {
         jtr[i] += grad[i] * r;
         for (let j = 0; j < grad.length; j++) jtj[i][j] += grad[i] * grad[j];
@@ -102,10 +127,11 @@ function levenbergMarquardt(pts: readonly ScalingPoint[], start: UslParams, with
         mu *= 10;
         continue;
       }
+      let i = 1;
       const next: UslParams = {
         lambda: Math.max(p.lambda + step[0], Number.MIN_VALUE),
-        sigma: Math.max(0, p.sigma + step[1]),
-        kappa: withKappa ? Math.max(0, p.kappa + step[2]) : 0,
+        sigma: free.sigma ? Math.min(1, Math.max(0, p.sigma + step[i++])) : p.sigma,
+        kappa: free.kappa ? Math.max(0, p.kappa + step[i++]) : p.kappa,
       };
       const nextCost = sse(pts, next);
       if (nextCost < cost) {

@@ -1,0 +1,107 @@
+// Throughput benchmarks over a sweep of thread counts, with a scaling model fitted to the results.
+import { cpus, availableParallelism } from "node:os";
+import { COMPONENTS, RUNNERS, UNITS, type Component, type Measurement } from "./runners.js";
+import { fitUsl, uslPeakThreads, uslThroughput, type UslFit } from "./usl.js";
+
+export { fitUsl, uslThroughput, uslPeakThreads, type UslFit, type UslParams, type ScalingPoint } from "./usl.js";
+export { answerPairs, nemotronRows, seededRandom, type AnswerPair } from "./mix.js";
+export { COMPONENTS, UNITS, type Component, type Measurement } from "./runners.js";
+
+/** Thread counts at which the model's predictions are printed. */
+export const PREDICT_AT = [16, 64];
+
+/** 1, 2, 4, ... up to `cores`, and `cores` itself when it is not a power of two. */
+export function defaultThreadCounts(cores = availableParallelism()): number[] {
+  const out: number[] = [];
+  for (let n = 1; n <= cores; n *= 2) out.push(n);
+  if (out[out.length - 1] !== cores) out.push(cores);
+  return out;
+}
+
+export interface ScaledMeasurement extends Extract<Measurement, { available: true }> {
+  unit: string;
+  /** X(N) / (N/N₀ · X(N₀)) against the smallest measured thread count N₀ (normally 1). */
+  efficiency: number;
+}
+
+export interface ComponentModel {
+  component: Component;
+  unit: string;
+  /** null: fewer than two thread counts were measured. */
+  fit: UslFit | null;
+  peakThreads: number | null;
+  predictions: Array<{ threads: number; throughput: number }>;
+}
+
+export interface BenchReport {
+  machine: { availableParallelism: number; cpuModel: string; node: string; platform: string };
+  seconds: number;
+  threads: number[];
+  components: Component[];
+  /** Efficiency is relative to this thread count (the smallest measured). */
+  baselineThreads: number;
+  results: Array<ScaledMeasurement | Extract<Measurement, { available: false }>>;
+  models: ComponentModel[];
+}
+
+export interface BenchOptions {
+  threads?: number[];
+  seconds?: number;
+  components?: readonly Component[];
+  seed?: number;
+  /** Called before each measurement (the CLI shows it on a terminal). */
+  onStep?: (component: Component, threads: number) => void;
+}
+
+export async function runBench(options: BenchOptions = {}): Promise<BenchReport> {
+  const threads = [...(options.threads ?? defaultThreadCounts())].sort((a, b) => a - b);
+  const seconds = options.seconds ?? 3;
+  const components = options.components ?? COMPONENTS;
+  const base = threads[0];
+  const results: BenchReport["results"] = [];
+  const models: ComponentModel[] = [];
+  for (const component of components) {
+    const measured: ScaledMeasurement[] = [];
+    for (const n of threads) {
+      options.onStep?.(component, n);
+      const m = await RUNNERS[component]({ threads: n, seconds, seed: options.seed });
+      if (!m.available) {
+        results.push(m);
+        // A component that cannot start at one thread count will not at the next: say it once per count
+        // but do not spend the time.
+        if (n === base) {
+          for (const rest of threads.slice(1)) results.push({ ...m, threads: rest });
+          break;
+        }
+        continue;
+      }
+      const ref = measured[0] ?? { threads: n, throughput: m.throughput };
+      const scaled: ScaledMeasurement = { ...m, unit: UNITS[component], efficiency: m.throughput / ((n / ref.threads) * ref.throughput) };
+      measured.push(scaled);
+      results.push(scaled);
+    }
+    models.push(modelOf(component, measured));
+  }
+  return {
+    machine: { availableParallelism: availableParallelism(), cpuModel: cpus()[0]?.model ?? "unknown", node: process.version, platform: `${process.platform}-${process.arch}` },
+    seconds,
+    threads,
+    components: [...components],
+    baselineThreads: base,
+    results,
+    models,
+  };
+}
+
+function modelOf(component: Component, measured: ScaledMeasurement[]): ComponentModel {
+  const fit = fitUsl(measured.map((m) => ({ threads: m.threads, throughput: m.throughput })));
+  if (!fit) return { component, unit: UNITS[component], fit: null, peakThreads: null, predictions: [] };
+  const peak = uslPeakThreads(fit);
+  return {
+    component,
+    unit: UNITS[component],
+    fit,
+    peakThreads: Number.isFinite(peak) ? peak : null,
+    predictions: PREDICT_AT.map((n) => ({ threads: n, throughput: uslThroughput(fit, n) })),
+  };
+}
