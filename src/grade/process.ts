@@ -82,7 +82,11 @@ export function gradeBatch(batch: WireBatch, ctx: GradeContext): BatchResult {
 
     const joined = ctx.gold?.get(trace.problemId);
     const gold = nonEmpty(joined) ? joined : nonEmpty(trace.gold) ? trace.gold : null;
-    const extraction = extractAnswer(trace.finalText, { loose: options.loose });
+    let extraction = extractAnswer(trace.finalText, { loose: options.loose });
+    // extractAnswer reads a short text without response markers as a bare answer ("42", but also
+    // "I cannot decide."). A trace's final text is a response: without the loose fallbacks (compat), such
+    // a text holds no answer, as NeMo-Skills' boxed-only extraction finds none in it.
+    if (extraction.rule === "bare" && !options.loose) extraction = { answer: null, rule: "none" };
     const out: VerdictRow = {
       file: batch.file,
       line,
