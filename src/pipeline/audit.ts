@@ -1,5 +1,5 @@
 // The audit trail: one JSONL row per decision {problem, rule, inputs, outcome} (DESIGN.md "Pipeline").
-import { createWriteStream, type WriteStream } from "node:fs";
+import { TextSink } from "../io/index.js";
 
 export interface AuditRow {
   problem: string | null;
@@ -8,34 +8,22 @@ export interface AuditRow {
   outcome: string | Record<string, unknown>;
 }
 
-/** Writes audit rows to a file (or, with a null path, only counts them). Honours back-pressure. */
+/** Writes audit rows to a file (or, with a null path, only counts them), with back-pressure. */
 export class AuditWriter {
-  private readonly stream: WriteStream | null;
-  private pending: Promise<void> | null = null;
+  private readonly sink: TextSink | null;
   rows = 0;
 
   constructor(path: string | null) {
-    this.stream = path === null ? null : createWriteStream(path);
+    this.sink = path === null ? null : new TextSink(path);
   }
 
-  /** Resolves at once unless the file's buffer is full; awaiting it keeps memory bounded. */
-  write(row: AuditRow): Promise<void> | void {
+  async write(row: AuditRow): Promise<void> {
     this.rows++;
-    if (!this.stream) return;
     // Fixed key order so that the same decisions give the same bytes.
-    const line = JSON.stringify({ problem: row.problem, rule: row.rule, inputs: row.inputs, outcome: row.outcome }) + "\n";
-    if (!this.stream.write(line)) {
-      this.pending ??= new Promise<void>((resolve) => this.stream!.once("drain", () => ((this.pending = null), resolve())));
-      return this.pending;
-    }
+    if (this.sink) await this.sink.write(JSON.stringify({ problem: row.problem, rule: row.rule, inputs: row.inputs, outcome: row.outcome }) + "\n");
   }
 
   close(): Promise<void> {
-    const stream = this.stream;
-    if (!stream) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      stream.once("error", reject);
-      stream.end(() => resolve());
-    });
+    return this.sink ? this.sink.close() : Promise.resolve();
   }
 }

@@ -4,7 +4,7 @@
 //           (seeded) from the earlier buckets into the last stage to the requested share
 //   pass 2  stream the inputs again, writing each row unchanged to its stage file (and to the last stage
 //           when drawn), then plan.json
-import { createWriteStream, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseTrace, problemIdOf } from "../traces/index.js";
 import type { ReasoningMode } from "../types.js";
@@ -12,7 +12,8 @@ import { countSegments, DEFAULT_TOKENIZER, loadTokenizer, type TokenCounter } fr
 import { Column } from "./columns.js";
 import { round6 } from "./cost.js";
 import { assignBuckets, DEFAULT_EDGES, drawKey, MODES, planFromAssignment, stageFileName, validateEdges, validateMix, type BucketPlan, type MixShares } from "./plan.js";
-import { closeStream, sourceFileName, toSource, writeLine, type JsonlSource } from "./jsonl.js";
+import { sourceFileName, toSource, type JsonlSource } from "./jsonl.js";
+import { TextSink } from "../io/index.js";
 import { renderTrace, type Template } from "./render.js";
 import { AuditWriter, type AuditRow } from "./audit.js";
 
@@ -68,14 +69,14 @@ export async function bucketize(inputs: ReadonlyArray<string | JsonlSource>, opt
     const assignment = assignBuckets({ count: tokens.length, tokens: tokens.view(), modes: modes.view(), keys: keys.view() }, edges, mix);
 
     // Pass 2: write each row unchanged to its stage file(s).
-    const writers = edges.map((edge, s) => createWriteStream(join(options.outDir, stageFileName(s, edge))));
+    const writers = edges.map((edge, s) => new TextSink(join(options.outDir, stageFileName(s, edge))));
     let ordinal = 0;
     try {
       for (const source of sources) {
         for await (const line of source.lines()) {
           if (line.text.trim() === "" && !line.tooLong) continue;
           const stage = assignment.stageOf[ordinal]!;
-          if (stage >= 0) await writeLine(writers[stage]!, line.text);
+          if (stage >= 0) await writers[stage]!.write(line.text + "\n");
           // Decisions other than "stays in its bucket" are audited here, where the row is at hand again.
           if (stage === -1 || assignment.mixed[ordinal]) {
             const at = { file: source.name, line: line.lineNumber, tokens: tokens.get(ordinal) };
@@ -83,7 +84,7 @@ export async function bucketize(inputs: ReadonlyArray<string | JsonlSource>, opt
             if (stage === -1) {
               await audit.write({ problem, rule: "over_length", inputs: { ...at, maxTokens: edges[edges.length - 1]! }, outcome: "dropped" });
             } else {
-              await writeLine(writers[edges.length - 1]!, line.text);
+              await writers[edges.length - 1]!.write(line.text + "\n");
               const mode = MODES[modes.get(ordinal)]!;
               await audit.write({ problem, rule: "mix", inputs: { ...at, mode, stage: stage + 1, key: round6(keys.get(ordinal)) }, outcome: `also in stage ${edges.length}` });
             }
@@ -93,7 +94,7 @@ export async function bucketize(inputs: ReadonlyArray<string | JsonlSource>, opt
       }
       if (ordinal !== rows) throw new Error(`inputs changed between the two passes (${rows} rows, then ${ordinal})`);
     } finally {
-      await Promise.all(writers.map(closeStream));
+      await Promise.all(writers.map((w) => w.close()));
     }
     const plan = planFromAssignment(assignment, edges, { tokenizer: counter.name, template, seed, mix, rows });
     await writeFileAtomic(join(options.outDir, "plan.json"), JSON.stringify(plan, null, 2) + "\n");

@@ -1,9 +1,9 @@
 // JSONL input for the two-pass pipeline commands: a source can be read again (pass 2 streams the same rows
 // that pass 1 measured), lines are numbered from 1, and a line longer than the cap is reported instead of
 // growing memory without bound.
-import { accessSync, constants, createReadStream, type WriteStream } from "node:fs";
+import { accessSync, constants } from "node:fs";
 import { basename } from "node:path";
-import { createGunzip } from "node:zlib";
+import { openByteStream } from "../io/index.js";
 
 export interface JsonlLine {
   /** The line as written, without its line end. */
@@ -52,14 +52,8 @@ function stripCr(line: string): string {
 }
 
 async function* readLines(path: string, maxLineBytes: number): AsyncGenerator<JsonlLine> {
-  // A .gz file is read through gunzip (the example dumps and many released shards are gzipped).
-  const file = createReadStream(path, { highWaterMark: 1 << 20 });
-  let stream: NodeJS.ReadableStream = file;
-  if (path.endsWith(".gz")) {
-    const gunzip = createGunzip();
-    file.on("error", (err) => gunzip.destroy(err)); // pipe() does not forward a read error
-    stream = file.pipe(gunzip);
-  }
+  // gzip is recognised by content (the example dumps and many released shards are .jsonl.gz).
+  const stream = openByteStream(path, { chunkBytes: 1 << 20 });
   let parts: Buffer[] = [];
   let partBytes = 0;
   let overflow = 0; // bytes seen of a line past the cap (the line is then skipped, not stored)
@@ -97,18 +91,6 @@ async function* readLines(path: string, maxLineBytes: number): AsyncGenerator<Js
     }
   }
   if (partBytes > 0 || overflow > 0) yield finish(Buffer.alloc(0));
-}
-
-/** Writes one line, waiting for the stream to drain when its buffer is full (bounded memory). */
-export function writeLine(stream: WriteStream, text: string): Promise<void> | void {
-  if (!stream.write(text + "\n")) return new Promise((resolve) => stream.once("drain", resolve));
-}
-
-export function closeStream(stream: WriteStream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    stream.once("error", reject);
-    stream.end(() => resolve());
-  });
 }
 
 /** The first file that cannot be read, with the reason, or null when all can. */
