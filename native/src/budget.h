@@ -9,7 +9,9 @@ namespace veritrace {
 struct Limits {
   size_t max_input_bytes = 20000;     // a bare answer longer than this is TooComplex
   size_t max_nodes = 20000;           // expression tree size per side
-  int max_depth = 200;                // nesting of brackets, \frac, powers (recursion bound)
+  int max_depth = 600;                // parser recursion (each bracket level costs a few frames)
+  uint16_t max_tree_depth = 200;      // depth of the expression tree (bounds every recursive walk)
+  int max_bracket_depth = 100;        // nesting of (), [], {}, \\{\\}, environments
   size_t max_digits = 5000;           // digits in one number literal
   size_t max_bits = 70000;            // bits of any exact intermediate (2^65536 fits; 10^(10^10) does not)
   uint64_t max_factorial = 3000;      // n! with n above this is TooComplex

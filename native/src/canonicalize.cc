@@ -39,6 +39,11 @@ void expand_pm(Arena& a, uint32_t n, std::vector<uint32_t>& out, Budget& budget,
     std::vector<uint32_t> lhs, rhs;
     expand_pm(a, a.child(n, 0), lhs, budget, depth + 1);
     expand_pm(a, a.child(n, 1), rhs, budget, depth + 1);
+    if (lhs.size() * rhs.size() * 2 > (1u << budget.limits().max_plus_minus)) {
+      budget.exhaust();
+      out.push_back(n);
+      return;
+    }
     for (uint32_t l : lhs)
       for (uint32_t r : rhs) {
         uint32_t plus[2] = {l, r};
@@ -98,6 +103,8 @@ uint32_t relation_value(Arena& a, uint32_t n) {
   if (parts >= 3) return last;
   if (is_naming_lhs(a, a.child(n, 0))) return last;
   if (ops[0] == RelOp::Approx) return last;
+  // "5 \times 6 \times 4 = 120": a computation ending in its value.
+  if (is_constant(a, a.child(n, 0)) && is_constant(a, last)) return last;
   return n;
 }
 
@@ -129,7 +136,19 @@ uint32_t prepare(Arena& a, uint32_t n, Budget& budget) {
         bool lo_closed = up ? o1 == RelOp::Le : o2 == RelOp::Ge;
         bool hi_closed = up ? o2 == RelOp::Le : o1 == RelOp::Ge;
         uint32_t ends[2] = {up ? lo : hi, up ? hi : lo};
-        return a.add(Kind::Interval, ends, 2, static_cast<char>((lo_closed ? 1 : 0) | (hi_closed ? 2 : 0)));
+        char flags = static_cast<char>((lo_closed ? 1 : 0) | (hi_closed ? 2 : 0));
+        // a <= |x| <= b with 0 < a: the two intervals [-b, -a] and [a, b] (x real).
+        Rational lv;
+        Budget local(budget.limits());
+        if (a[mid].kind == Kind::Abs && a[a.child(mid, 0)].kind == Kind::Symbol &&
+            eval_exact(a, ends[0], local, lv) == Eval::Ok && lv.sign() > 0) {
+          uint32_t neg_hi = a.add(Kind::Neg, &ends[1], 1), neg_lo = a.add(Kind::Neg, &ends[0], 1);
+          uint32_t left_ends[2] = {neg_hi, neg_lo};
+          char left_flags = static_cast<char>(((flags & 2) ? 1 : 0) | ((flags & 1) ? 2 : 0));
+          uint32_t parts[2] = {a.add(Kind::Interval, left_ends, 2, left_flags), a.add(Kind::Interval, ends, 2, flags)};
+          return a.add(Kind::Union, parts, 2);
+        }
+        return a.add(Kind::Interval, ends, 2, flags);
       }
     }
   }

@@ -73,7 +73,14 @@ class Comparer {
       if (gk == Kind::Set && pk == Kind::Set) return set_equal(g, p, depth);
       uint32_t s = gk == Kind::Set ? g : p, o = gk == Kind::Set ? p : g;
       if (a_[o].kind == Kind::Tuple && a_[s].count == a_[o].count) return ordered_equal(g, p, depth);
-      if (a_[s].count == 1) return gk == Kind::Set ? cmp(a_.child(s, 0), o, depth + 1) : cmp(o, a_.child(s, 0), depth + 1);
+      if (a_[s].count >= 1 && a_[o].kind != Kind::Relation) {
+        // {a, a} written twice (two boxes with one answer) is still the single answer a.
+        for (uint32_t i = 0; i < a_[s].count; ++i) {
+          Verdict v = gk == Kind::Set ? cmp(a_.child(s, i), o, depth + 1) : cmp(o, a_.child(s, i), depth + 1);
+          if (v != Verdict::Equal) return v;
+        }
+        return Verdict::Equal;
+      }
       if (a_[o].kind == Kind::Relation) {
         uint32_t v = relation_value(a_, o);
         if (v != o) return gk == Kind::Set ? cmp(g, v, depth + 1) : cmp(v, p, depth + 1);
@@ -94,6 +101,14 @@ class Comparer {
     }
 
     if (gk == Kind::Tuple && pk == Kind::Tuple) return ordered_equal(g, p, depth);
+    // Matrix arithmetic written out (A + B, A B): evaluate exactly, then compare entries.
+    if (gk == Kind::Matrix || pk == Kind::Matrix) {
+      uint32_t gm = gk == Kind::Matrix ? g : matrix_value(g, 0), pm = pk == Kind::Matrix ? p : matrix_value(p, 0);
+      if (gm != g || pm != p) {
+        if (gm == kNone || pm == kNone) return Verdict::Unknown;
+        return cmp(gm, pm, depth + 1);
+      }
+    }
     if (gk == Kind::Matrix && pk == Kind::Matrix) {
       if (a_[g].rows != a_[p].rows || a_[g].cols != a_[p].cols) return Verdict::NotEqual;
       return ordered_equal(g, p, depth);
@@ -128,6 +143,77 @@ class Comparer {
       return w == Verdict::Equal ? w : v;
     }
     return expr_equal(g, p);
+  }
+
+  static constexpr uint32_t kNone = 0xffffffffu;
+
+  // An expression over matrix literals (sums, products, scalar multiples) as a matrix of exact
+  // numbers, or kNone when it is not one.
+  uint32_t matrix_value(uint32_t n, int depth) {
+    if (depth > 50 || !budget_.spend()) return kNone;
+    const Node node = a_[n];
+    auto entry = [&](uint32_t m, uint32_t r, uint32_t c) { return a_.num(a_.child(m, r * a_[m].cols + c)); };
+    auto make = [&](uint16_t rows, uint16_t cols, const std::vector<Rational>& vals) {
+      std::vector<uint32_t> cells;
+      for (const Rational& v : vals) cells.push_back(a_.add_number(v));
+      uint32_t m = a_.add(Kind::Matrix, cells);
+      a_.nodes[m].rows = rows;
+      a_.nodes[m].cols = cols;
+      return m;
+    };
+    switch (node.kind) {
+      case Kind::Matrix: {
+        std::vector<Rational> vals(node.count);
+        for (uint32_t i = 0; i < node.count; ++i)
+          if (eval_exact(a_, a_.child(n, i), budget_, vals[i]) != Eval::Ok) return kNone;
+        return make(node.rows, node.cols, vals);
+      }
+      case Kind::Add: case Kind::Mul: {
+        uint32_t acc = kNone;
+        Rational scalar(1);
+        for (uint32_t i = 0; i < node.count; ++i) {
+          uint32_t c = a_.child(n, i);
+          if (node.kind == Kind::Mul && arithmetic_only(a_, c)) {
+            Rational v;
+            if (eval_exact(a_, c, budget_, v) != Eval::Ok) return kNone;
+            scalar = scalar * v;
+            continue;
+          }
+          uint32_t m = matrix_value(c, depth + 1);
+          if (m == kNone) return kNone;
+          if (acc == kNone) { acc = m; continue; }
+          const Node x = a_[acc], y = a_[m];
+          std::vector<Rational> vals;
+          if (node.kind == Kind::Add) {
+            if (x.rows != y.rows || x.cols != y.cols) return kNone;
+            for (uint32_t r = 0; r < x.rows; ++r)
+              for (uint32_t k = 0; k < x.cols; ++k) vals.push_back(entry(acc, r, k) + entry(m, r, k));
+            acc = make(x.rows, x.cols, vals);
+          } else {
+            if (x.cols != y.rows) return kNone;
+            for (uint32_t r = 0; r < x.rows; ++r)
+              for (uint32_t k = 0; k < y.cols; ++k) {
+                Rational sum(0);
+                for (uint32_t t = 0; t < x.cols; ++t) sum = sum + entry(acc, r, t) * entry(m, t, k);
+                vals.push_back(sum);
+              }
+            acc = make(x.rows, y.cols, vals);
+          }
+        }
+        if (acc == kNone || scalar == Rational(1)) return acc;
+        std::vector<Rational> vals;
+        for (uint32_t i = 0; i < a_[acc].count; ++i) vals.push_back(a_.num(a_.child(acc, i)) * scalar);
+        return make(a_[acc].rows, a_[acc].cols, vals);
+      }
+      case Kind::Neg: {
+        uint32_t m = matrix_value(a_.child(n, 0), depth + 1);
+        if (m == kNone) return kNone;
+        std::vector<Rational> vals;
+        for (uint32_t i = 0; i < a_[m].count; ++i) vals.push_back(-a_.num(a_.child(m, i)));
+        return make(a_[m].rows, a_[m].cols, vals);
+      }
+      default: return kNone;
+    }
   }
 
   int infinity_sign(uint32_t n) {

@@ -159,8 +159,14 @@ Eval eval_exact(const Arena& a, uint32_t n, Budget& budget, Rational& out) {
       if (!e.num.fits_int64()) return Eval::TooComplex;
       int64_t k = e.num.to_int64();
       uint64_t mag = static_cast<uint64_t>(k < 0 ? -k : k);
-      if (!budget.bits_ok(static_cast<size_t>(std::min<double>(1e18, static_cast<double>(b.bit_length()) * mag))))
-        return Eval::TooComplex;
+      // Size of the result from log2|b|, so that 2^{65536} (65,537 bits) fits a 70,000-bit budget.
+      auto log2_abs = [](const BigInt& v) {
+        int64_t e = 0;
+        double m = std::fabs(v.frexp_value(e));
+        return static_cast<double>(e) + std::log2(m);
+      };
+      double bits = (std::max(log2_abs(b.num), log2_abs(b.den))) * static_cast<double>(mag) + 1;
+      if (!budget.bits_ok(static_cast<size_t>(std::min<double>(1e18, bits)))) return Eval::TooComplex;
       if (!budget.spend(static_cast<int64_t>(b.bit_length() * 64))) return Eval::TooComplex;
       Rational r(b.num.pow(mag), b.den.pow(mag));
       out = k < 0 ? Rational(1) / r : r;

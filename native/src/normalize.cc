@@ -70,6 +70,12 @@ std::string_view command_name(std::string_view s, size_t i) {  // s[i] == '\\'
   return s.substr(i + 1, j - i - 1);
 }
 
+bool ends_with_digit(const std::string& s) {
+  size_t e = s.size();
+  while (e > 0 && s[e - 1] == ' ') --e;
+  return e > 0 && is_digit(s[e - 1]);
+}
+
 // One pass over the text: rewrites commands, Unicode and separators.
 std::string rewrite(std::string_view s) {
   std::string out;
@@ -155,7 +161,20 @@ std::string rewrite(std::string_view s) {
       i = after;
       continue;
     }
-    if (c == '{' && starts_with(s, i, "{,}")) { i += 3; continue; }   // 1{,}000
+    if (c == '{' && ends_with_digit(out)) {                             // 1{,}000 and "14 {, }916"
+      size_t k = i + 1;
+      while (k < s.size() && s[k] == ' ') ++k;
+      if (k < s.size() && s[k] == ',') {
+        ++k;
+        while (k < s.size() && s[k] == ' ') ++k;
+        if (k < s.size() && s[k] == '}') {
+          while (!out.empty() && out.back() == ' ') out.pop_back();
+          i = k + 1;
+          while (i < s.size() && s[i] == ' ') ++i;
+          continue;
+        }
+      }
+    }
     if (c == ',' && starts_with(s, i, ",\\!")) { i += 3; continue; }  // 56,\!017: thousands
     if (c == '$') { out += ' '; ++i; continue; }                        // inner math delimiters
     if (c == '~') { out += ' '; ++i; continue; }
@@ -218,6 +237,17 @@ bool all_digits(std::string_view s) {
   return true;
 }
 
+// In "(12,102)" or "[1,000, 2]" the comma separates coordinates, not thousands.
+bool inside_brackets(const std::string& s, size_t i) {
+  size_t b = i;
+  while (b > 0 && s[b - 1] == ' ') --b;
+  if (b > 0 && (s[b - 1] == '(' || s[b - 1] == '[' || s[b - 1] == '{')) return true;
+  size_t e = i;
+  while (e < s.size() && (is_digit(s[e]) || s[e] == ',')) ++e;
+  while (e < s.size() && s[e] == ' ') ++e;
+  return e < s.size() && (s[e] == ')' || s[e] == ']');
+}
+
 // Thousands separators "7,425,000" and decimal commas "1000,99" / "0,111".
 void separators(std::string& s) {
   // Whole-text decimal comma: one comma, no other structure.
@@ -238,7 +268,8 @@ void separators(std::string& s) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
-    if (is_digit(s[i]) && (i == 0 || (!is_digit(s[i - 1]) && s[i - 1] != ',' && s[i - 1] != '.'))) {
+    if (is_digit(s[i]) && (i == 0 || (!is_digit(s[i - 1]) && s[i - 1] != ',' && s[i - 1] != '.')) &&
+        !inside_brackets(s, i)) {
       size_t j = i;
       while (j < s.size() && is_digit(s[j])) ++j;
       size_t lead = j - i, k = j, groups = 0;

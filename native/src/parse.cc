@@ -718,9 +718,26 @@ ParseResult parse_answer(std::string_view normalized, Arena& arena, const Limits
              t.type == Tok::EndEnv)
       --depth;
   }
-  if (max_depth > limits.max_depth / 2) return ParseResult{0, ParseError::TooComplex};
+  if (max_depth > limits.max_bracket_depth) return ParseResult{0, ParseError::TooComplex};
+  size_t first_node = arena.nodes.size();
   Parser p(tokens, arena, limits);
-  return p.run();
+  ParseResult r = p.run();
+  if (r.error != ParseError::None) return r;
+  // Tree depth, computed bottom-up (children are always created before their parent): chains such
+  // as 2^2^2^... are built by loops, not recursion, so the parser's own guard does not see them.
+  thread_local std::vector<uint16_t> depth_of;
+  depth_of.assign(arena.nodes.size() - first_node, 1);
+  for (size_t i = first_node; i < arena.nodes.size(); ++i) {
+    const Node& n = arena.nodes[i];
+    uint16_t d = 1;
+    for (uint32_t k = 0; k < n.count; ++k) {
+      uint32_t c = arena.kids[n.first + k];
+      if (c >= first_node) d = std::max<uint16_t>(d, static_cast<uint16_t>(depth_of[c - first_node] + 1));
+    }
+    depth_of[i - first_node] = d;
+    if (d > limits.max_tree_depth) return ParseResult{0, ParseError::TooComplex};
+  }
+  return r;
 }
 
 }  // namespace veritrace

@@ -1,8 +1,8 @@
 // verify / verifyBatch / verifyPacked / canonicalKey / groupEquivalent over the native engine.
 // Flow per pair: extraction of each side (bare answers pass through) ▸ native verdict ▸ the symbolic
 // fallback for pairs the engine leaves undecided.
-import { extractAnswer } from "../extract/index.js";
-import type { ExtractionRule, Verdict, VerdictMethod, VerdictStatus } from "../types.js";
+import type { Verdict, VerdictMethod, VerdictStatus } from "../types.js";
+import { extractSide as extractAnswerSide, type Side } from "./answers.js";
 import { fallbackVerify } from "./fallback.js";
 import { native, NativeStatus, type PackedResult } from "./native.js";
 import { resolveOptions, type ResolvedOptions, type VerifyOptions } from "./options.js";
@@ -18,15 +18,8 @@ export interface VerifyPair {
   pred: string;
 }
 
-interface Side {
-  answer: string | null;
-  rule: ExtractionRule;
-}
-
 function extractSide(text: string, opts: ResolvedOptions): Side {
-  if (opts.extraction === "off") return { answer: text, rule: "bare" };
-  const e = extractAnswer(text, { loose: opts.extraction === "loose" });
-  return { answer: e.answer, rule: e.rule };
+  return extractAnswerSide(text, opts.extraction);
 }
 
 function noAnswerVerdict(gold: Side, pred: Side): Verdict {
