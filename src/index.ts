@@ -62,4 +62,24 @@ export {
   type Shard,
 } from "./grade/index.js";
 export { createServer, type ServeOptions, type VeritraceServer, type ExecuteResponse } from "./serve/index.js";
+export {
+  filterProblems,
+  bucketize,
+  assignBuckets,
+  planFromAssignment,
+  estimateCost,
+  renderTrace,
+  fileSource,
+  textSource,
+  DEFAULT_EDGES,
+  type FilterOptions,
+  type FilterSummary,
+  type BucketOptions,
+  type BucketPlan,
+  type StagePlan,
+  type MixShares,
+  type CostEstimate,
+  type JsonlSource,
+  type AuditRow,
+} from "./pipeline/index.js";
 export { loadTokenizer, countSegments, DEFAULT_TOKENIZER, type TokenCounter, type Segment } from "./tokenize/index.js";
