@@ -120,12 +120,31 @@ export function fixturePlan(): BucketPlan {
   };
 }
 
-/** Audit rows as filter and bucket write them: {problem, rule, inputs, outcome}. */
+/** Audit rows shaped as src/pipeline/decide.ts, filter.ts and bucket.ts write them. */
 export function fixtureAudit(): string {
   const rows: object[] = [];
-  for (let i = 0; i < 12; i++) rows.push({ problem: `p${i}`, rule: "trivial", inputs: { passRate: 0.9 }, outcome: "dropped" });
-  for (let i = 0; i < 30; i++) rows.push({ problem: `q${i}`, rule: "answer_repair", inputs: {}, outcome: "kept" });
-  for (let i = 0; i < 4; i++) rows.push({ problem: `r${i}`, rule: "answer_repair", inputs: {}, outcome: "replaced: majority 12" });
+  const settings = ["high", "medium", "low"].flatMap((m) => [`${m}/no_tool`, `${m}/with_tool`]);
+  for (let i = 0; i < 20; i++) {
+    const problem = `p${i}`;
+    const replaced = i < 4;
+    rows.push({ problem, rule: "reference", inputs: { reference: "1", votes: "high", cast: 16, no_answer: 0, classes: [], majority: "2", tie: false, reference_votes: replaced ? 0 : 5 }, outcome: replaced ? `replaced: ${i + 10}` : "kept" });
+    const pass = (i * 5) % 17;
+    const rate = pass / 16;
+    rows.push({ problem, rule: "trivial", inputs: { mode: "low", source: "traces", settings: {}, pass, count: 16, rate, threshold: 0.8 }, outcome: rate > 0.8 ? "dropped" : "kept" });
+    if (rate <= 0.8) {
+      rows.push({ problem, rule: "keep_correct", inputs: { reference: "1", answers: [], no_answer: 0 }, outcome: { settings: Object.fromEntries(settings.map((s, j) => [s, { kept: (i + j) % 9, dropped: 8 - ((i + j) % 9) }])) } });
+    }
+  }
   for (let i = 0; i < 6; i++) rows.push({ problem: `s${i}`, rule: "over_length", inputs: { tokens: 140000 }, outcome: "dropped" });
+  rows.push({
+    problem: null,
+    rule: "summary",
+    inputs: { options: {}, rows: { read: 960, invalid: 0 } },
+    outcome: {
+      problems: { in: 20, droppedTrivial: 4, droppedNoVotes: 0, referenceFilled: 0, referenceKept: 16, referenceReplaced: 4, curated: 16 },
+      trivialSource: { traces: 20, metadata: 0, "traces+metadata": 0, none: 0 },
+      traces: { in: 960, kept: 400, bySetting: {} },
+    },
+  });
   return rows.map((r) => JSON.stringify(r)).join("\n") + "\n";
 }

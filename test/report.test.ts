@@ -1,22 +1,31 @@
 // The report page in a real browser: Debian's headless Chromium (installed when missing) opens the HTML
 // that `veritrace report` wrote, with no network, and every chart must have drawn.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, runCli } from "./helpers/cli.js";
 import { ensureChromium, visitPage } from "./report-chromium.js";
-import { fixtureAudit, fixturePlan, fixtureSummary } from "./report-fixtures.js";
+import { fixturePlan, fixtureSummary } from "./report-fixtures.js";
 
 let chromium = "";
 const dir = mkdtempSync(join(tmpdir(), "veritrace-report-"));
-const summary = fixtureSummary();
+const example = readdirSync(join(repoRoot, "examples/nemotron-math-v2"))
+  .filter((f) => f.endsWith(".jsonl.gz"))
+  .map((f) => join(repoRoot, "examples/nemotron-math-v2", f));
+
+function mustRun(args: string[]): void {
+  const res = runCli(args, { timeout: 300_000 });
+  if (res.code !== 0) throw new Error(`veritrace ${args.join(" ")} exited ${res.code}:\n${res.stderr}`);
+}
 
 beforeAll(() => {
   chromium = ensureChromium();
-  writeFileSync(join(dir, "summary.json"), JSON.stringify(summary));
-  writeFileSync(join(dir, "plan.json"), JSON.stringify(fixturePlan()));
-  writeFileSync(join(dir, "audit.jsonl"), fixtureAudit());
+  // The real pipeline on the example dump: grade ▸ summary.json, filter ▸ audit, bucket ▸ plan.json + audit.
+  // Small bucket edges, because the example traces are short.
+  mustRun(["grade", ...example, "--summary", join(dir, "summary.json"), "--out", join(dir, "verdicts.jsonl")]);
+  mustRun(["filter", ...example, "--out", join(dir, "curated.jsonl"), "--audit", join(dir, "filter-audit.jsonl")]);
+  mustRun(["bucket", ...example, "--out-dir", join(dir, "buckets"), "--edges", "512,1024,2048,4096", "--mix", "medium=0.05"]);
 }, 900_000);
 
 function report(args: string[]): string {
@@ -40,20 +49,27 @@ function expectCleanPage(visit: Awaited<ReturnType<typeof visitPage>>) {
 }
 
 describe("veritrace report in headless Chromium", () => {
-  it("draws every chart of a full report, makes no request, and logs no error", async () => {
-    const html = report(["--plan", join(dir, "plan.json"), "--audit", join(dir, "audit.jsonl")]);
+  it("draws every chart of the example pipeline's report, makes no request, and logs no error", async () => {
+    const html = report(["--plan", join(dir, "buckets/plan.json"), "--audit", join(dir, "filter-audit.jsonl"), "--audit", join(dir, "buckets/audit.jsonl")]);
     mkdirSync(join(repoRoot, "test-artifacts"), { recursive: true });
     const visit = await visitPage(html, chromium, join(repoRoot, "test-artifacts/report.png"));
     expectCleanPage(visit);
-    // 6 pass-rate histograms, pass@k and maj@k, token lengths, audit decisions.
+    // 6 pass-rate histograms, pass@k and maj@k, token lengths, decisions, traces kept, the filter's pass rates.
     expect(visit.canvases.map((c) => c.id).sort()).toEqual(
-      ["chart-audit", "chart-lengths", "chart-majk", "chart-passk", ...[0, 1, 2, 3, 4, 5].map((i) => `chart-hist-${i}`)].sort(),
+      ["chart-audit", "chart-kept", "chart-lengths", "chart-majk", "chart-passk", "chart-trivial", ...[0, 1, 2, 3, 4, 5].map((i) => `chart-hist-${i}`)].sort(),
     );
-    // The table shows the summary's figures.
-    const high = summary.settings["high/with-tool"];
-    expect(visit.bodyText).toContain(`high · with tool\t${(high["pass@1"]! * 100).toFixed(1)}%\t${(high["maj@k"]["8"].value * 100).toFixed(1)}%`);
-    expect(visit.bodyText).toContain("trivial\tdropped\t12");
-    expect(visit.bodyText).toContain("answer_repair\treplaced\t4");
+    // The table shows the summary's figures, at the summary's k.
+    const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
+    for (const [setting, label] of [["high/with-tool", "high · with tool"], ["low/no-tool", "low · no tool"]]) {
+      const row = summary.settings[setting];
+      const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+      expect(visit.bodyText).toContain(`${label}\t${pct(row["pass@1"])}\t${pct(row["maj@k"][row.k].value)}\t${pct(row["pass@k"][row.k].value)}\t${pct(row.no_answer)}\t${row.traces}`);
+    }
+    // The filter's headline counts come from its summary row.
+    const audit = readFileSync(join(dir, "filter-audit.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const counts = audit.find((r) => r.rule === "summary").outcome;
+    expect(visit.bodyText).toContain(`dropped as trivial\n${counts.problems.droppedTrivial}`);
+    expect(visit.bodyText).toContain(`traces kept\n${counts.traces.kept.toLocaleString("en-US")} of ${counts.traces.in.toLocaleString("en-US")}`);
     expect(visit.bodyText).not.toContain("Not provided");
   }, 180_000);
 
@@ -67,6 +83,7 @@ describe("veritrace report in headless Chromium", () => {
 
   it("shows hostile text from the data as text, never as markup or script", async () => {
     const hostile = fixtureSummary(12, 4, 7);
+    writeFileSync(join(dir, "plan.json"), JSON.stringify(fixturePlan()));
     const evil = `</script><script>alert("setting")</script><img src=x onerror=alert(1)>`;
     hostile.settings[`${evil}/no-tool`] = { ...hostile.settings["low/no-tool"] };
     for (const p of hostile.problems) p.settings[`${evil}/no-tool`] = p.settings["low/no-tool"];
@@ -74,7 +91,7 @@ describe("veritrace report in headless Chromium", () => {
     const auditPath = join(dir, "hostile-audit.jsonl");
     writeFileSync(auditPath, JSON.stringify({ problem: evil, rule: `<b>${evil}</b>`, inputs: {}, outcome: "\u2028dropped</script>" }) + "\n");
     const html = join(dir, "hostile.html");
-    const res = runCli(["report", join(dir, "hostile.json"), "--audit", auditPath, "--title", `<i>${evil}`, "--html", html]);
+    const res = runCli(["report", join(dir, "hostile.json"), "--plan", join(dir, "plan.json"), "--audit", auditPath, "--title", `<i>${evil}`, "--html", html]);
     expect(res.code).toBe(0);
     const visit = await visitPage(html, chromium);
     expectCleanPage(visit);

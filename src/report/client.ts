@@ -8,6 +8,7 @@ export interface ChartData {
   curves: { id: string; metric: "passAtK" | "majAtK"; title: string; ks: number[]; series: Array<{ label: string; values: Array<number | null> }> }[];
   lengths: { id: string; bins: string[]; edgeLabels: string[]; modes: Array<{ mode: string; counts: number[] }> } | null;
   audit: { id: string; labels: string[]; counts: number[] } | null;
+  kept: { id: string; labels: string[]; kept: number[]; dropped: number[] } | null;
 }
 
 /** The two browser globals used, passed in so that this module type-checks without the DOM library. */
@@ -118,8 +119,27 @@ export function drawCharts(data: ChartData, Chart: ChartConstructor, doc: PageDo
       data: { labels: A.labels, datasets: [{ label: "decisions", data: A.counts, backgroundColor: "#0ea5e9" }] },
       options: {
         indexAxis: "y",
-        plugins: { legend: { display: false }, title: { display: true, text: "filter and answer-repair decisions" } },
+        plugins: { legend: { display: false }, title: { display: true, text: "decisions by rule and outcome" } },
         scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
+        datasets: { bar: { maxBarThickness: 22 } },
+      },
+    });
+  }
+
+  if (data.kept) {
+    const K = data.kept;
+    new Chart(canvas(K.id), {
+      type: "bar",
+      data: {
+        labels: K.labels,
+        datasets: [
+          { label: "kept (answer matches the final reference)", data: K.kept, backgroundColor: "#16a34a" },
+          { label: "dropped", data: K.dropped, backgroundColor: "#cbd5e1" },
+        ],
+      },
+      options: {
+        plugins: { title: { display: true, text: "traces kept per setting (problems that passed the filter)" }, legend: { position: "bottom" } },
+        scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: "traces" } } },
       },
     });
   }

@@ -88,12 +88,15 @@ function auditSection(audit: AuditSection | null): string {
   if (!audit) return NOT_PROVIDED("answer-repair and filter counts", "--audit audit.jsonl");
   const table =
     audit.counts.length === 0
-      ? `<p class="missing">audit.jsonl has no decisions.</p>`
-      : `<table class="audit"><thead><tr><th scope="col">rule</th><th scope="col">outcome</th><th scope="col">count</th></tr></thead><tbody>` +
+      ? `<p class="missing">The audit has no decisions.</p>`
+      : `<table class="audit"><thead><tr><th scope="col">rule</th><th scope="col">outcome</th><th scope="col">decisions</th></tr></thead><tbody>` +
         audit.counts.map((c) => `<tr><td>${esc(c.rule)}</td><td>${esc(c.outcome)}</td><td>${c.count.toLocaleString("en-US")}</td></tr>`).join("") +
         `</tbody></table>`;
-  const chart = audit.counts.length ? `<div class="chart wide"><canvas id="chart-audit" role="img" aria-label="audit decisions"></canvas></div>` : "";
-  return factsList(audit.facts) + `<div class="split">${table}${chart}</div>`;
+  const decisions = audit.counts.length ? `<div class="chart wide" style="height:${80 + 26 * audit.counts.length}px"><canvas id="chart-audit" role="img" aria-label="audit decisions"></canvas></div>` : "";
+  const more: string[] = [];
+  if (audit.keptBySetting.length) more.push(`<div class="chart tall"><canvas id="chart-kept" role="img" aria-label="traces kept per setting"></canvas></div>`);
+  if (audit.trivialRates.length) more.push(`<div class="chart tall"><canvas id="chart-trivial" role="img" aria-label="trivial-filter pass rates"></canvas></div>`);
+  return factsList(audit.facts) + `<div class="split">${table}${decisions}</div>` + (more.length ? `<div class="grid two">${more.join("")}</div>` : "");
 }
 
 function chartData(model: ReportModel): ChartData {
@@ -101,6 +104,12 @@ function chartData(model: ReportModel): ChartData {
     const h = passRateHistogram(p.rates, p.samples, model.trivialThreshold);
     return { id: `chart-hist-${i}`, label: `${p.label} (${p.rates.length} problems)`, ...h, threshold: model.trivialThreshold };
   });
+  const A = model.audit;
+  if (A && A.trivialRates.length) {
+    const threshold = A.trivialThreshold ?? model.trivialThreshold;
+    const h = passRateHistogram(A.trivialRates, A.trivialSamples, threshold);
+    histograms.push({ id: "chart-trivial", label: `trivial filter: pass rate per problem as the filter measured it (${A.trivialRates.length} problems)`, ...h, threshold });
+  }
   const ks = [...new Set(model.curves.flatMap((c) => c.points.map((p) => p.k)))].sort((a, b) => a - b);
   const series = (metric: "passAtK" | "majAtK") =>
     model.curves.map((c) => ({ label: c.label, values: ks.map((k) => c.points.find((p) => p.k === k)?.[metric] ?? null) }));
@@ -111,13 +120,13 @@ function chartData(model: ReportModel): ChartData {
       ]
     : [];
   const L = model.lengths;
-  const A = model.audit;
   return {
     palette: PALETTE,
     histograms,
     curves,
     lengths: L && L.modes.length ? { id: "chart-lengths", bins: L.bins, edgeLabels: L.edges.slice(0, L.bins.length - 1).map(shortTokens), modes: L.modes } : null,
     audit: A && A.counts.length ? { id: "chart-audit", labels: A.counts.map((c) => `${c.rule}: ${c.outcome}`), counts: A.counts.map((c) => c.count) } : null,
+    kept: A && A.keptBySetting.length ? { id: "chart-kept", labels: A.keptBySetting.map((k) => k.label), kept: A.keptBySetting.map((k) => k.kept), dropped: A.keptBySetting.map((k) => k.dropped) } : null,
   };
 }
 
@@ -132,8 +141,9 @@ function clientScript(): string {
 
 export function renderHtml(model: ReportModel): string {
   const data = chartData(model);
-  const histCharts = data.histograms.length
-    ? `<div class="grid">${data.histograms.map((h) => `<div class="chart"><canvas id="${h.id}" role="img" aria-label="pass-rate histogram"></canvas></div>`).join("")}</div>`
+  const settingHistograms = data.histograms.filter((h) => h.id.startsWith("chart-hist-"));
+  const histCharts = settingHistograms.length
+    ? `<div class="grid">${settingHistograms.map((h) => `<div class="chart"><canvas id="${h.id}" role="img" aria-label="pass-rate histogram"></canvas></div>`).join("")}</div>`
     : `<p class="missing">The summary has no per-problem pass rates.</p>`;
   const curveCharts = data.curves.length
     ? `<div class="grid two">${data.curves.map((c) => `<div class="chart tall"><canvas id="${c.id}" role="img" aria-label="${esc(c.title)}"></canvas></div>`).join("")}</div>`
@@ -189,7 +199,7 @@ section { background: #fff; border: 1px solid #e2e8f0; border-radius: 8px; paddi
 code { font: 12px ui-monospace, "DejaVu Sans Mono", monospace; background: #f1f5f9; padding: 1px 4px; border-radius: 3px; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 th, td { padding: 6px 12px; border-bottom: 1px solid #e2e8f0; text-align: right; }
-th[scope=row], thead th:first-child, td:first-child, .audit td:nth-child(2) { text-align: left; }
+th[scope=row], thead th:first-child, td:first-child, .audit td:nth-child(2), .audit th:nth-child(2) { text-align: left; }
 thead th { background: #f1f5f9; }
 tr.all { font-weight: 600; background: #f8fafc; }
 .note { color: #475569; font-size: 13px; }

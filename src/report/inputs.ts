@@ -100,40 +100,114 @@ export function parsePlan(value: unknown): PlanInput {
 /** Outcome groups kept apart in the audit table; the rest is summed as "other outcomes". */
 const MAX_AUDIT_GROUPS = 24;
 
+// Shapes of the filter's rows that the report reads more closely (src/pipeline/decide.ts, filter.ts).
+// A row of the general AuditRow shape that does not match them is still counted as a decision.
+const keepCorrectOutcome = z.object({ settings: z.record(z.string(), z.object({ kept: count, dropped: count })) });
+const trivialInputs = z.object({ rate: z.number().min(0).max(1), count: count, threshold: z.number().min(0).max(1) });
+const filterSummaryOutcome = z.object({
+  problems: z.object({
+    in: count,
+    droppedTrivial: count,
+    droppedNoVotes: count,
+    referenceFilled: count,
+    referenceKept: count,
+    referenceReplaced: count,
+    curated: count,
+  }),
+  traces: z.object({ in: count, kept: count }),
+});
+
 /**
- * Counts audit rows by rule and outcome, one row at a time (an audit file can be large). Outcomes are
- * grouped by their leading word(s): "dropped: no answer" and "dropped: bad row" are both "dropped".
+ * Reads audit rows one at a time (an audit file can be large): decisions counted by rule and outcome,
+ * outcomes grouped by their leading word(s) ("replaced: 12" and "replaced: 7" are both "replaced"); the
+ * filter's keep_correct rows summed per setting, its trivial rows' pass rates kept for a histogram, and
+ * its closing summary row used for the headline counts.
  */
 export class AuditTally {
   private readonly groups = new Map<string, { rule: string; outcome: string; count: number }>();
   private readonly problems = new Set<string>();
+  private readonly kept = new Map<string, { kept: number; dropped: number }>();
+  private readonly trivialRates: number[] = [];
+  private trivialSamples: number | null | undefined = undefined;
+  private threshold: number | null = null;
+  private filterSummary: z.infer<typeof filterSummaryOutcome> | null = null;
   rows = 0;
 
   add(value: unknown, line: number): void {
     const r = auditRow.safeParse(value);
     if (!r.success) throw new ReportInputError("audit", line, describe(r.error));
+    const row = r.data;
     this.rows++;
-    if (r.data.problem !== null) this.problems.add(r.data.problem);
-    const outcome = outcomeGroup(r.data.outcome);
-    const key = JSON.stringify([r.data.rule, outcome]);
+    if (row.rule === "summary") {
+      const summary = filterSummaryOutcome.safeParse(row.outcome);
+      if (summary.success) return void (this.filterSummary = summary.data);
+    }
+    if (row.problem !== null) this.problems.add(row.problem);
+    let outcome = outcomeGroup(row.outcome);
+    if (row.rule === "keep_correct") {
+      const k = keepCorrectOutcome.safeParse(row.outcome);
+      if (k.success) {
+        outcome = "traces sorted";
+        for (const [setting, c] of Object.entries(k.data.settings)) {
+          const acc = this.kept.get(setting) ?? { kept: 0, dropped: 0 };
+          acc.kept += c.kept;
+          acc.dropped += c.dropped;
+          this.kept.set(setting, acc);
+        }
+      }
+    }
+    if (row.rule === "trivial") {
+      const t = trivialInputs.safeParse(row.inputs);
+      if (t.success) {
+        this.trivialRates.push(t.data.rate);
+        this.threshold = t.data.threshold;
+        if (this.trivialSamples === undefined) this.trivialSamples = t.data.count;
+        else if (this.trivialSamples !== t.data.count) this.trivialSamples = null;
+      }
+    }
+    const key = JSON.stringify([row.rule, outcome]);
     const g = this.groups.get(key);
     if (g) g.count++;
-    else this.groups.set(key, { rule: r.data.rule, outcome, count: 1 });
+    else this.groups.set(key, { rule: row.rule, outcome, count: 1 });
+  }
+
+  /** The trivial-filter threshold found in the audit, if any. */
+  get trivialThreshold(): number | null {
+    return this.threshold;
   }
 
   section(): AuditSection {
-    const sorted = [...this.groups.values()].sort(
-      (a, b) => b.count - a.count || cmp(a.rule, b.rule) || cmp(a.outcome, b.outcome),
-    );
+    const sorted = [...this.groups.values()].sort((a, b) => cmp(a.rule, b.rule) || b.count - a.count || cmp(a.outcome, b.outcome));
     const counts = sorted.slice(0, MAX_AUDIT_GROUPS);
     const rest = sorted.slice(MAX_AUDIT_GROUPS);
     if (rest.length) counts.push({ rule: "(other rules)", outcome: `${rest.length} more groups`, count: rest.reduce((a, g) => a + g.count, 0) });
+    const n = (v: number) => v.toLocaleString("en-US");
+    const s = this.filterSummary;
+    const facts = s
+      ? [
+          { name: "problems in", value: n(s.problems.in) },
+          { name: "dropped as trivial", value: n(s.problems.droppedTrivial) },
+          { name: "dropped: no reference, no votes", value: n(s.problems.droppedNoVotes) },
+          { name: "answers filled (no reference)", value: n(s.problems.referenceFilled) },
+          { name: "references kept", value: n(s.problems.referenceKept) },
+          { name: "references replaced by the majority", value: n(s.problems.referenceReplaced) },
+          { name: "problems curated", value: n(s.problems.curated) },
+          { name: "traces kept", value: `${n(s.traces.kept)} of ${n(s.traces.in)}` },
+        ]
+      : [
+          { name: "decisions", value: n(this.rows) },
+          { name: "problems named", value: n(this.problems.size) },
+        ];
+    const keptBySetting = [...this.kept.entries()]
+      .sort(([a], [b]) => settingRank(a) - settingRank(b) || cmp(a, b))
+      .map(([setting, c]) => ({ label: settingLabel(setting), ...c }));
     return {
       counts,
-      facts: [
-        { name: "decisions", value: this.rows.toLocaleString("en-US") },
-        { name: "problems named", value: this.problems.size.toLocaleString("en-US") },
-      ],
+      facts,
+      keptBySetting,
+      trivialRates: this.trivialRates,
+      trivialSamples: this.trivialSamples ?? null,
+      trivialThreshold: this.threshold,
     };
   }
 }
@@ -155,10 +229,19 @@ function outcomeGroup(outcome: string | Record<string, unknown>): string {
 const SIX_SETTINGS = ["high", "medium", "low"].flatMap((m) => [`${m}/with-tool`, `${m}/no-tool`]);
 const ALL = "all";
 
-/** "high/with-tool" → "high · with tool"; unknown shapes are shown as they are. */
+const SETTING_NAME = /^([^/]+)\/(with|no)[-_]tool$/;
+
+/** "high/with-tool" (grade) or "high/with_tool" (filter) → "high · with tool"; other names as they are. */
 export function settingLabel(setting: string): string {
-  const m = /^([^/]+)\/(with|no)-tool$/.exec(setting);
+  const m = SETTING_NAME.exec(setting);
   return m ? `${m[1]} · ${m[2]} tool` : setting;
+}
+
+/** Table order of a setting name: high, medium, low × with, no tool; others after. */
+function settingRank(setting: string): number {
+  const m = SETTING_NAME.exec(setting);
+  const mode = m ? ["high", "medium", "low"].indexOf(m[1]) : -1;
+  return mode < 0 ? 100 : mode * 2 + (m![2] === "with" ? 0 : 1);
 }
 
 export interface ReportInputs {
@@ -183,7 +266,7 @@ export function buildReportModel(inputs: ReportInputs): ReportModel {
   const settings: SettingRow[] = order.map((s) => {
     const row = summary.settings[s];
     const k = tableK ?? row?.k ?? null;
-    const m = /^([^/]+)\/(with|no)-tool$/.exec(s);
+    const m = SETTING_NAME.exec(s);
     return {
       label: s === ALL ? ALL : settingLabel(s),
       mode: m ? m[1] : null,
@@ -224,7 +307,7 @@ export function buildReportModel(inputs: ReportInputs): ReportModel {
     k: tableK,
     settings,
     passRates,
-    trivialThreshold: inputs.trivialThreshold ?? 0.8,
+    trivialThreshold: inputs.trivialThreshold ?? inputs.audit?.trivialThreshold ?? 0.8,
     curves,
     lengths: inputs.plan ? lengthSection(inputs.plan) : null,
     audit: inputs.audit ? inputs.audit.section() : null,

@@ -50,6 +50,14 @@ export interface AuditSection {
   counts: Array<{ rule: string; outcome: string; count: number }>;
   /** Headline counts (problems in, dropped as trivial, answers filled/kept/replaced, ...). */
   facts: Array<{ name: string; value: string }>;
+  /** Traces kept (answer matches the final reference) and dropped, per setting (keep_correct rows). */
+  keptBySetting: Array<{ label: string; kept: number; dropped: number }>;
+  /** The trivial filter's own pass rates (trivial rows), one per problem; empty when the audit has none. */
+  trivialRates: number[];
+  /** Attempts behind each trivial rate when every problem had the same number, else null. */
+  trivialSamples: number | null;
+  /** The threshold the filter used (from its trivial rows), or null. */
+  trivialThreshold: number | null;
 }
 
 export interface ReportModel {

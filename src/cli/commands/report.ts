@@ -27,12 +27,13 @@ options:
 
 examples:
   veritrace report out/summary.json --html report.html
-  veritrace report out/summary.json --plan buckets/plan.json --audit curated/audit.jsonl --html report.html
+  veritrace report out/summary.json --plan buckets/plan.json --audit curated.audit.jsonl --html report.html
+  veritrace report s.json --audit curated.audit.jsonl --audit buckets/audit.jsonl --html report.html --json
 `;
 
 const OPTIONS = {
   plan: { type: "string" },
-  audit: { type: "string" },
+  audit: { type: "string", multiple: true },
   html: { type: "string" },
   title: { type: "string" },
   threshold: { type: "string" },
@@ -48,14 +49,16 @@ export function run(argv: string[]): Promise<number> {
     const threshold = values.threshold === undefined ? 0.8 : parsePositiveNumber("threshold", values.threshold);
     if (threshold > 1) throw new UsageError(`--threshold: ${threshold} is not a pass rate in (0, 1]`);
 
-    const files = { summary: summaryPath, plan: values.plan, audit: values.audit };
+    const auditPaths = values.audit ?? [];
+    const files = { summary: summaryPath, plan: values.plan, audit: auditPaths.join(", ") };
     try {
       const summaryInput = parseSummary(readJsonFile(summaryPath));
       const plan = values.plan ? parsePlan(readJsonFile(values.plan)) : null;
-      const audit = values.audit ? await tallyAudit(values.audit) : null;
+      let audit: AuditTally | null = null;
+      for (const path of auditPaths) audit = await tallyAudit(path, audit ?? new AuditTally());
       const sources = [{ role: "summary", path: summaryPath }];
       if (values.plan) sources.push({ role: "plan", path: values.plan });
-      if (values.audit) sources.push({ role: "audit", path: values.audit });
+      for (const path of auditPaths) sources.push({ role: "audit", path });
       const model = buildReportModel({ summary: summaryInput, plan, audit, sources, title: values.title, trivialThreshold: threshold });
       const html = renderHtml(model);
       // Write beside the target and rename, so that a reader never sees half a page.
@@ -83,8 +86,7 @@ export function run(argv: string[]): Promise<number> {
 }
 
 /** Streams audit.jsonl (it can be large) into counts; a malformed line names the file and line. */
-async function tallyAudit(path: string): Promise<AuditTally> {
-  const tally = new AuditTally();
+async function tallyAudit(path: string, tally: AuditTally): Promise<AuditTally> {
   const stream = createReadStream(path, { encoding: "utf8" });
   const opened = new Promise<void>((resolve, reject) => {
     stream.once("open", () => resolve());
@@ -105,7 +107,12 @@ async function tallyAudit(path: string): Promise<AuditTally> {
     } catch (err) {
       throw new InputError(path, line, `invalid JSON: ${err instanceof Error ? err.message : String(err)}`);
     }
-    tally.add(value, line);
+    try {
+      tally.add(value, line);
+    } catch (err) {
+      if (err instanceof ReportInputError) throw new InputError(path, line, err.detail);
+      throw err;
+    }
   }
   return tally;
 }
