@@ -329,6 +329,7 @@ def _print_traceback(error, out):
 
 def run_cell(session_id, code, max_chars):
     """Runs `code` in session `session_id` and returns (status, stdout, stderr) as NeMo-Skills would."""
+    _reassert_guards()
     session = _sessions.get(session_id)
     if session is None:
         session = _sessions[session_id] = _Session()
@@ -400,6 +401,34 @@ class _BlockedImports:
         return None
 
 
+# Every guard is recorded so that it can be put back before each cell: the interpreter is shared by the
+# sessions of a worker, and one session must not be able to switch the guards off for the next.
+_GUARDS = []
+_BLOCKER = None
+_META_PATH = []
+_PINNED_MODULES = {}
+
+
+def _protect(obj, name, value):
+    setattr(obj, name, value)
+    _GUARDS.append((obj, name, value))
+
+
+def _reassert_guards():
+    if _BLOCKER is None:
+        return
+    for obj, name, value in _GUARDS:
+        if getattr(obj, name, None) is not value:
+            setattr(obj, name, value)
+    if sys.meta_path != _META_PATH:
+        sys.meta_path[:] = _META_PATH
+    for name, module in _PINNED_MODULES.items():
+        if sys.modules.get(name) is not module:
+            sys.modules[name] = module
+    for name in [m for m in sys.modules if _is_blocked(m)]:
+        del sys.modules[name]
+
+
 def _disabled(what):
     def refuse(*args, **kwargs):
         raise PermissionError(f"{what} is not available in the veritrace sandbox")
@@ -427,17 +456,22 @@ def reseed(seed_bytes):
 
 def guard(timeout_seconds):
     """Removes the routes from Python to JavaScript, the host and the pool's life (first isolation layer)."""
+    global _BLOCKER, _META_PATH
     import gc
+    import posix
     import signal
 
     for name in list(sys.modules):
         if _is_blocked(name):
             del sys.modules[name]
     sys.meta_path[:] = [f for f in sys.meta_path if type(f).__module__.split(".")[0] not in ("_pyodide", "pyodide")]
-    sys.meta_path.insert(0, _BlockedImports())
+    _BLOCKER = _BlockedImports()
+    sys.meta_path.insert(0, _BLOCKER)
+    _META_PATH = list(sys.meta_path)
+    _PINNED_MODULES.update(os=os, posix=posix, gc=gc, signal=signal, time=time, sys=sys, builtins=builtins)
     sys.path_importer_cache.clear()
-    sys.excepthook = sys.__excepthook__
-    sys.displayhook = sys.__displayhook__
+    _protect(sys, "excepthook", sys.__excepthook__)
+    _protect(sys, "displayhook", sys.__displayhook__)
 
     for name in (
         "system", "popen", "fork", "forkpty", "vfork", "execv", "execve", "execl", "execle", "execlp",
@@ -445,14 +479,16 @@ def guard(timeout_seconds):
         "spawnvp", "spawnvpe", "posix_spawn", "posix_spawnp", "kill", "killpg", "_exit", "abort",
         "chroot", "setuid", "setgid", "plock",
     ):
-        if hasattr(os, name):
-            setattr(os, name, _disabled(f"os.{name}"))
+        refuse = _disabled(f"os.{name}")
+        for module in (os, posix):
+            if hasattr(module, name):
+                _protect(module, name, refuse)
     for name in ("alarm", "setitimer", "pthread_kill", "raise_signal", "siginterrupt"):
         if hasattr(signal, name):
-            setattr(signal, name, _disabled(f"signal.{name}"))
+            _protect(signal, name, _disabled(f"signal.{name}"))
     # Object-graph walks from Python to live JS proxies go through the collector's lists.
     for name in ("get_objects", "get_referrers", "get_referents"):
-        setattr(gc, name, _disabled(f"gc.{name}"))
+        _protect(gc, name, _disabled(f"gc.{name}"))
 
     # A recursion limit far above the default overflows the wasm stack, which kills the interpreter.
     real_setrecursionlimit = sys.setrecursionlimit
@@ -460,7 +496,7 @@ def guard(timeout_seconds):
     def setrecursionlimit(limit):
         real_setrecursionlimit(min(int(limit), 3000))
 
-    sys.setrecursionlimit = setrecursionlimit
+    _protect(sys, "setrecursionlimit", setrecursionlimit)
 
     # time.sleep in slices, so that the interrupt buffer is checked while a cell sleeps.
     real_sleep = time.sleep
@@ -473,5 +509,5 @@ def guard(timeout_seconds):
                 return
             real_sleep(min(left, 0.02))
 
-    time.sleep = sleep
+    _protect(time, "sleep", sleep)
     gc.collect()

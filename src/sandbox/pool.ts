@@ -6,6 +6,9 @@
 import { Piscina } from "piscina";
 import type { PoolConfig, RunResult } from "./types.js";
 
+/** Time a replacement interpreter gets to start (a cold start on a loaded machine can take seconds). */
+const WORKER_START_LIMIT_MS = 120_000;
+
 interface WorkerReply {
   status: "completed" | "error" | "interrupted";
   stdout: string;
@@ -163,28 +166,41 @@ export class InterpreterPool {
         { signal: abort.signal },
       )) as WorkerReply;
     } catch (err) {
-      this.replaced(slot);
-      if (killed) return timeoutResult(c.timeoutMs);
-      return errorResult(`sandbox worker failed: ${String((err as Error)?.message ?? err).split("\n")[0]}`);
-    } finally {
       clearTimeout(soft);
       clearTimeout(hard);
+      // piscina replaces the terminated worker; the slot's next call starts once it is up, so that its
+      // time limit does not count the new interpreter's start-up.
+      slot.generation += 1;
+      await this.waitUntilUp(slot);
+      if (killed) return timeoutResult(c.timeoutMs);
+      return errorResult(`sandbox worker failed: ${String((err as Error)?.message ?? err).split("\n")[0]}`);
     }
+    clearTimeout(soft);
+    clearTimeout(hard);
     if (reply.fatal || reply.memoryBytes > c.recycleBytes) await this.recycle(slot);
     const status = interrupted ? "timeout" : reply.status === "completed" ? "completed" : "error";
     return { status, stdout: reply.stdout, stderr: reply.stderr, output: reply.stdout + reply.stderr };
   }
 
-  /** The slot's worker was terminated (piscina starts another): its namespaces are gone. */
-  private replaced(slot: Slot): void {
-    slot.generation += 1;
+  /** Waits (bounded) until the slot's current worker answers. */
+  private async waitUntilUp(slot: Slot): Promise<void> {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), WORKER_START_LIMIT_MS);
+    try {
+      await slot.pool.run({ op: "ping" }, { signal: abort.signal });
+    } catch {
+      /* the next call reports the failure */
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
-  /** Gives the slot a fresh interpreter. */
+  /** Gives the slot a fresh interpreter (its namespaces are gone). */
   private async recycle(slot: Slot): Promise<void> {
     const old = slot.pool;
     slot.pool = this.newPiscina();
     slot.generation += 1;
     await old.destroy().catch(() => {});
+    await this.waitUntilUp(slot);
   }
 }
