@@ -83,3 +83,5 @@ export {
   type AuditRow,
 } from "./pipeline/index.js";
 export { loadTokenizer, countSegments, DEFAULT_TOKENIZER, type TokenCounter, type Segment } from "./tokenize/index.js";
+export { renderReport, buildReportModel, renderHtml, parseSummary, parsePlan, AuditTally, ReportInputError, type ReportInputs, type ReportModel } from "./report/index.js";
+export { runBench, defaultThreadCounts, fitUsl, uslThroughput, uslPeakThreads, type BenchReport, type BenchOptions, type UslFit, type UslParams } from "./bench/index.js";
