@@ -94,6 +94,10 @@ describe("final part", () => {
     expect(ex("<think>\\boxed{1}</think>So it is 2.")).toEqual({ answer: "2", rule: "last_number" });
     expect(ex("<think>\\boxed{1}</think>No box here")).toEqual({ answer: null, rule: "none" });
     expect(ex("<think>still thinking \\boxed{1}")).toEqual({ answer: null, rule: "none" });
+    // A second think block that never closes: the text stopped while reasoning again.
+    expect(finalPart("<think>a</think>b \\boxed{2}<think>c")).toBe("");
+    // "think>" inside other words is no tag.
+    expect(finalPart("rethink> this: \\boxed{3}")).toBe("rethink> this: \\boxed{3}");
   });
 });
 

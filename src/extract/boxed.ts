@@ -5,8 +5,6 @@ export type BoxedResult =
   | { kind: "unterminated"; start: number }
   | { kind: "absent" };
 
-const COMMANDS = ["\\boxed", "\\fbox"] as const;
-
 function isAsciiLetter(code: number): boolean {
   return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
@@ -15,22 +13,26 @@ function isSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13;
 }
 
-/** Start of the last `\boxed` or `\fbox` command (not a prefix of a longer command name). */
+/**
+ * Start of the last `\boxed` or `\fbox` command (not a prefix of a longer command name). Both
+ * contain "box", so one backward scan for it finds either.
+ */
 function lastCommand(text: string): { at: number; length: number } | null {
   let from = text.length;
   while (from >= 0) {
-    let best = -1;
-    let bestLength = 0;
-    for (const command of COMMANDS) {
-      const at = text.lastIndexOf(command, from);
-      if (at > best) {
-        best = at;
-        bestLength = command.length;
-      }
+    const box = text.lastIndexOf("box", from);
+    if (box === -1) return null;
+    from = box - 1;
+    let at = -1;
+    let length = 0;
+    if (text.startsWith("\\boxed", box - 1)) {
+      at = box - 1;
+      length = "\\boxed".length;
+    } else if (text.startsWith("\\fbox", box - 2)) {
+      at = box - 2;
+      length = "\\fbox".length;
     }
-    if (best === -1) return null;
-    if (!isAsciiLetter(text.charCodeAt(best + bestLength))) return { at: best, length: bestLength };
-    from = best - 1;
+    if (at !== -1 && !isAsciiLetter(text.charCodeAt(at + length))) return { at, length };
   }
   return null;
 }

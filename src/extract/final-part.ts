@@ -24,20 +24,38 @@ export function earliestOf(text: string, tokens: readonly string[], from: number
  * The final part of a response:
  * - harmony text: the body of the last `final` channel message ("" when there is none: the
  *   trace stopped while reasoning);
- * - text with `</think>`: what follows the last `</think>` ("" when `<think>` never closes);
+ * - text with `</think>`: what follows the last `</think>` ("" when the last think tag is an
+ *   opening one: the reasoning never closed);
  * - anything else: the whole text.
  */
 export function finalPart(text: string): string {
-  const finalAt = text.lastIndexOf(FINAL_CHANNEL);
-  if (finalAt !== -1) {
-    const messageAt = text.indexOf(MESSAGE, finalAt + FINAL_CHANNEL.length);
-    if (messageAt === -1) return "";
-    const bodyStart = messageAt + MESSAGE.length;
-    return text.slice(bodyStart, earliestOf(text, HARMONY_BODY_ENDS, bodyStart));
+  // Presence tests first (includes is a fast forward scan; lastIndexOf is slower): text without
+  // markup costs two scans, not one per marker.
+  if (text.includes("<|")) {
+    const finalAt = text.lastIndexOf(FINAL_CHANNEL);
+    if (finalAt !== -1) {
+      const messageAt = text.indexOf(MESSAGE, finalAt + FINAL_CHANNEL.length);
+      if (messageAt === -1) return "";
+      const bodyStart = messageAt + MESSAGE.length;
+      return text.slice(bodyStart, earliestOf(text, HARMONY_BODY_ENDS, bodyStart));
+    }
+    if (text.includes(HARMONY_CHANNEL)) return "";
   }
-  if (text.includes(HARMONY_CHANNEL)) return "";
-  const closeAt = text.lastIndexOf(THINK_CLOSE);
-  if (closeAt !== -1) return text.slice(closeAt + THINK_CLOSE.length);
-  if (text.includes(THINK_OPEN)) return "";
-  return text;
+  const tag = text.includes("think>") ? lastThinkTag(text) : null;
+  if (tag === null) return text;
+  // After the last `</think>`; a `<think>` that is the last tag never closed.
+  return tag.closing ? text.slice(tag.end) : "";
+}
+
+/** The last `<think>` or `</think>` of the text, found with one backward scan. */
+function lastThinkTag(text: string): { closing: boolean; end: number } | null {
+  let from = text.length;
+  while (from >= 0) {
+    const at = text.lastIndexOf("think>", from);
+    if (at === -1) return null;
+    if (text.startsWith(THINK_CLOSE, at - 2)) return { closing: true, end: at + 6 };
+    if (text.startsWith(THINK_OPEN, at - 1)) return { closing: false, end: at + 6 };
+    from = at - 1;
+  }
+  return null;
 }

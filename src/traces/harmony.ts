@@ -5,12 +5,19 @@
 // `python code to=assistant<|channel|>analysis<|message|>{out}<|end|>` (shared/corpus/trace_formats.md B).
 
 import type { ReasoningMode, ToolCall } from "../types.js";
-import { appendReasoning, ForwardFinder, type ParsedText } from "./parsed-text.js";
+import { appendReasoning, type ParsedText } from "./parsed-text.js";
 
+const TOKEN_PREFIX = "<|";
 const START = "<|start|>";
 const CHANNEL = "<|channel|>";
 const MESSAGE = "<|message|>";
-const BODY_ENDS = ["<|end|>", "<|call|>", "<|return|>", START] as const;
+/** Tokens that end a message body, with the length the body end skips (`<|start|>` belongs to the next header). */
+const BODY_ENDS: ReadonlyArray<readonly [token: string, skip: number]> = [
+  ["<|end|>", "<|end|>".length],
+  ["<|call|>", "<|call|>".length],
+  ["<|return|>", "<|return|>".length],
+  [START, 0],
+];
 /** Headers are short; anything longer is stray text before a message, of which we keep the tail. */
 const MAX_HEADER = 512;
 
@@ -35,9 +42,22 @@ function parseHeader(raw: string): Header {
 
 const MODE_IN_SYSTEM = /Reasoning:\s*(high|medium|low)\b/i;
 
+/** The next `<|message|>` at or after `from`, or -1. Scans special tokens only (`<|`). */
+function nextMessage(text: string, from: number): number {
+  let at = text.indexOf(TOKEN_PREFIX, from);
+  while (at !== -1 && !text.startsWith(MESSAGE, at)) at = text.indexOf(TOKEN_PREFIX, at + 2);
+  return at;
+}
+
+/** Where the body starting at `from` ends and how much to skip past it; the text's end if unended. */
+function bodyEnd(text: string, from: number): { end: number; skip: number } {
+  for (let at = text.indexOf(TOKEN_PREFIX, from); at !== -1; at = text.indexOf(TOKEN_PREFIX, at + 2)) {
+    for (const [token, skip] of BODY_ENDS) if (text.startsWith(token, at)) return { end: at, skip };
+  }
+  return { end: text.length, skip: 0 };
+}
+
 export function parseHarmony(text: string): ParsedText {
-  const messages = new ForwardFinder(text, MESSAGE);
-  const ends = BODY_ENDS.map((token) => new ForwardFinder(text, token));
   let finalText = "";
   let reasoningText = "";
   const toolCalls: ToolCall[] = [];
@@ -45,25 +65,17 @@ export function parseHarmony(text: string): ParsedText {
   let toolsAvailable: boolean | undefined;
   let problem: string | undefined;
 
+  // One forward pass over the special tokens: every `<|` is looked at once or twice.
   let firstWaiting = 0; // calls before this index have their outputs
   let headerStart = 0;
   for (;;) {
-    const messageAt = messages.atOrAfter(headerStart);
+    const messageAt = nextMessage(text, headerStart);
     if (messageAt === -1) break;
     const bodyStart = messageAt + MESSAGE.length;
-    let bodyEnd = text.length;
-    let endLength = 0;
-    for (let i = 0; i < ends.length; i++) {
-      const at = ends[i].atOrAfter(bodyStart);
-      if (at !== -1 && at < bodyEnd) {
-        bodyEnd = at;
-        // A message cut short by the next `<|start|>` leaves that token to the next header.
-        endLength = BODY_ENDS[i] === START ? 0 : BODY_ENDS[i].length;
-      }
-    }
+    const { end, skip } = bodyEnd(text, bodyStart);
     const header = parseHeader(text.slice(headerStart, messageAt));
-    const body = text.slice(bodyStart, bodyEnd);
-    headerStart = bodyEnd + endLength;
+    const body = text.slice(bodyStart, end);
+    headerStart = end + skip;
 
     const { role, channel, recipient } = header;
     if (role === "system" || role === "developer") {

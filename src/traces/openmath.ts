@@ -5,7 +5,7 @@
 // to the next ``` wherever it is. ```system notices (remaining executions) are not outputs.
 
 import type { ToolCall } from "../types.js";
-import { appendReasoning, ForwardFinder, type ParsedText } from "./parsed-text.js";
+import { appendReasoning, type ParsedText } from "./parsed-text.js";
 
 const THINK_OPEN = "<think>";
 const THINK_CLOSE = "</think>";
@@ -29,19 +29,18 @@ function withoutTrailingNewline(text: string, start: number, end: number): strin
   return text.slice(start, stop);
 }
 
-/** Tool calls with their recorded outputs, in order of appearance. */
+/**
+ * Tool calls with their recorded outputs, in order of appearance. A text uses one style: tags
+ * when it has any `<tool_call>`, else ```python fences (OpenMathReasoning rewrote all fences to tags).
+ */
 export function openMathToolCalls(text: string): ToolCall[] {
   const calls: ToolCall[] = [];
-  const tags = new ForwardFinder(text, TAG_OPEN);
-  const pythonFences = new ForwardFinder(text, PYTHON_FENCE);
-  let position = 0;
-  while (position < text.length) {
-    const tagAt = tags.atOrAfter(position);
-    const fenceAt = pythonFences.atOrAfter(position);
-    if (tagAt === -1 && fenceAt === -1) break;
-    const useTag = tagAt !== -1 && (fenceAt === -1 || tagAt < fenceAt);
-    const codeStart = skipNewline(text, useTag ? tagAt + TAG_OPEN.length : fenceAt + PYTHON_FENCE.length);
-    const codeEnd = text.indexOf(useTag ? TAG_CLOSE : FENCE, codeStart);
+  const firstTag = text.indexOf(TAG_OPEN);
+  const [open, close] = firstTag !== -1 ? [TAG_OPEN, TAG_CLOSE] : [PYTHON_FENCE, FENCE];
+  let openAt = firstTag !== -1 ? firstTag : text.indexOf(PYTHON_FENCE);
+  while (openAt !== -1) {
+    const codeStart = skipNewline(text, openAt + open.length);
+    const codeEnd = text.indexOf(close, codeStart);
     if (codeEnd === -1) {
       // The text stopped inside the code: the call was never run.
       calls.push({ code: text.slice(codeStart), output: null });
@@ -49,17 +48,23 @@ export function openMathToolCalls(text: string): ToolCall[] {
     }
     const call: ToolCall = { code: withoutTrailingNewline(text, codeStart, codeEnd), output: null };
     calls.push(call);
-    position = codeEnd + (useTag ? TAG_CLOSE.length : FENCE.length);
+    let position = codeEnd + close.length;
 
     let outputFence = position;
-    while (outputFence < text.length && outputFence - position < MAX_GAP_TO_OUTPUT && /\s/.test(text[outputFence])) outputFence++;
-    if (!text.startsWith(OUTPUT_FENCE, outputFence)) continue;
-    const outputStart = skipNewline(text, outputFence + OUTPUT_FENCE.length);
-    const outputEnd = text.indexOf(FENCE, outputStart);
-    call.output = text.slice(outputStart, outputEnd === -1 ? text.length : outputEnd);
-    position = outputEnd === -1 ? text.length : outputEnd + FENCE.length;
+    while (outputFence < text.length && outputFence - position < MAX_GAP_TO_OUTPUT && isBlank(text.charCodeAt(outputFence))) outputFence++;
+    if (text.startsWith(OUTPUT_FENCE, outputFence)) {
+      const outputStart = skipNewline(text, outputFence + OUTPUT_FENCE.length);
+      const outputEnd = text.indexOf(FENCE, outputStart);
+      call.output = text.slice(outputStart, outputEnd === -1 ? text.length : outputEnd);
+      position = outputEnd === -1 ? text.length : outputEnd + FENCE.length;
+    }
+    openAt = text.indexOf(open, position);
   }
   return calls;
+}
+
+function isBlank(code: number): boolean {
+  return code === 10 || code === 13 || code === 32 || code === 9;
 }
 
 /**

@@ -21,26 +21,3 @@ export function appendReasoning(reasoning: string, piece: string): string {
   if (piece === "") return reasoning;
   return reasoning === "" ? piece : reasoning + "\n" + piece;
 }
-
-/**
- * Next occurrence of a token at or after a position that only ever increases: the answer is cached
- * and searched again only once the position passes it, so all queries together scan the text once
- * (a plain indexOf per query would rescan to the end whenever the token is absent).
- */
-export class ForwardFinder {
-  private cached: number;
-  private searchedFrom = 0;
-  constructor(
-    private readonly text: string,
-    private readonly token: string,
-  ) {
-    this.cached = text.indexOf(token);
-  }
-  atOrAfter(position: number): number {
-    if (this.cached === -1 && position >= this.searchedFrom) return -1;
-    if (this.cached !== -1 && this.cached >= position && position >= this.searchedFrom) return this.cached;
-    this.searchedFrom = position;
-    this.cached = this.text.indexOf(this.token, position);
-    return this.cached;
-  }
-}
