@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { filterProblems, type FilterSummary } from "../src/pipeline/filter.js";
+import { filterProblems, withReference, type FilterSummary } from "../src/pipeline/filter.js";
 import { runCli } from "./helpers/cli.js";
 
 type Mode = "high" | "medium" | "low";
@@ -222,10 +222,21 @@ describe("filterProblems on the hand-built dataset", () => {
     const original = readFileSync(paths.high, "utf8").split("\n").map((l) => JSON.parse(l || "null"));
     const source = original.find((r) => r && r.uuid === "kept-minority" && answerOf(r) === "100.0");
     const out = rowsOf("kept-minority").find((r) => answerOf(r) === "100.0")!;
-    const { expected_answer, original_expected_answer, changed_answer_to_majority, ...rest } = out;
+    const { expected_answer, original_expected_answer, changed_answer_to_majority, reasoning_effort, ...rest } = out;
     const { expected_answer: e0, ...restIn } = source;
     expect(rest).toEqual(restIn);
     expect([expected_answer, original_expected_answer, changed_answer_to_majority, e0]).toEqual(["100", "100", false, "100"]);
+    // The mode came from the file name: the curated row says it, since the curated file mixes modes.
+    expect(reasoning_effort).toBe("high");
+  });
+
+  it("keeps the bytes of a row that already carries its final reference and mode", () => {
+    const line = '{"uuid":"u","expected_answer":"0.50","original_expected_answer":"0.50","changed_answer_to_majority":false,"reasoning_effort":"low","x":1.0,"s":"\\u00e9"}';
+    expect(withReference(line, "0.50", "0.50", false, "low")).toBe(line);
+    const changed = JSON.parse(withReference(line, "1/2", "0.50", true, "low"));
+    expect(changed).toMatchObject({ expected_answer: "1/2", original_expected_answer: "0.50", changed_answer_to_majority: true, reasoning_effort: "low", x: 1 });
+    const generic = JSON.parse(withReference('{"id":"g","gold":"3","response":"\\boxed{4}"}', "4", "3", true, "medium"));
+    expect(generic).toMatchObject({ gold: "4", expected_answer: "4", original_expected_answer: "3", reasoning_effort: "medium" });
   });
 
   it("gives the same bytes whatever the order of the input files", async () => {

@@ -5,7 +5,7 @@
 //   pass 2  stream the inputs again, writing each row unchanged to its stage file (and to the last stage
 //           when drawn), then plan.json
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { parseTrace, problemIdOf } from "../traces/index.js";
 import type { ReasoningMode } from "../types.js";
 import { countSegments, DEFAULT_TOKENIZER, loadTokenizer, type TokenCounter } from "../tokenize/index.js";
@@ -13,7 +13,7 @@ import { Column } from "./columns.js";
 import { round6 } from "./cost.js";
 import { assignBuckets, DEFAULT_EDGES, drawKey, MODES, planFromAssignment, stageFileName, validateEdges, validateMix, type BucketPlan, type MixShares } from "./plan.js";
 import { sourceFileName, toSource, type JsonlSource } from "./jsonl.js";
-import { TextSink } from "../io/index.js";
+import { LineSink } from "./sink.js";
 import { renderTrace, type Template } from "./render.js";
 import { AuditWriter, type AuditRow } from "./audit.js";
 
@@ -45,7 +45,9 @@ export async function bucketize(inputs: ReadonlyArray<string | JsonlSource>, opt
   const template = options.template ?? counter.template;
   const sources = inputs.map(toSource);
   mkdirSync(options.outDir, { recursive: true });
-  const audit = new AuditWriter(options.audit ?? join(options.outDir, "audit.jsonl"));
+  const auditPath = options.audit ?? join(options.outDir, "audit.jsonl");
+  mkdirSync(dirname(auditPath), { recursive: true });
+  const audit = new AuditWriter(auditPath);
 
   // Pass 1: measure.
   const tokens = new Column(Int32Array);
@@ -69,14 +71,14 @@ export async function bucketize(inputs: ReadonlyArray<string | JsonlSource>, opt
     const assignment = assignBuckets({ count: tokens.length, tokens: tokens.view(), modes: modes.view(), keys: keys.view() }, edges, mix);
 
     // Pass 2: write each row unchanged to its stage file(s).
-    const writers = edges.map((edge, s) => new TextSink(join(options.outDir, stageFileName(s, edge))));
+    const writers = edges.map((edge, s) => new LineSink(join(options.outDir, stageFileName(s, edge))));
     let ordinal = 0;
     try {
       for (const source of sources) {
         for await (const line of source.lines()) {
           if (line.text.trim() === "" && !line.tooLong) continue;
           const stage = assignment.stageOf[ordinal]!;
-          if (stage >= 0) await writers[stage]!.write(line.text + "\n");
+          if (stage >= 0) await writers[stage]!.writeLine(line.text);
           // Decisions other than "stays in its bucket" are audited here, where the row is at hand again.
           if (stage === -1 || assignment.mixed[ordinal]) {
             const at = { file: source.name, line: line.lineNumber, tokens: tokens.get(ordinal) };
@@ -84,7 +86,7 @@ export async function bucketize(inputs: ReadonlyArray<string | JsonlSource>, opt
             if (stage === -1) {
               await audit.write({ problem, rule: "over_length", inputs: { ...at, maxTokens: edges[edges.length - 1]! }, outcome: "dropped" });
             } else {
-              await writers[edges.length - 1]!.write(line.text + "\n");
+              await writers[edges.length - 1]!.writeLine(line.text);
               const mode = MODES[modes.get(ordinal)]!;
               await audit.write({ problem, rule: "mix", inputs: { ...at, mode, stage: stage + 1, key: round6(keys.get(ordinal)) }, outcome: `also in stage ${edges.length}` });
             }

@@ -5,14 +5,16 @@
 //   decide  per problem: reference repair ▸ trivial filter ▸ keep-correct (src/pipeline/decide.ts);
 //           one audit row per decision; per trace a "kept" byte
 //   pass 2  stream the inputs again and write the kept rows, unchanged but for the reference fields
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import { extractAnswer, isPureMath } from "../extract/index.js";
 import { parseTrace } from "../traces/index.js";
 import type { ReasoningMode } from "../types.js";
 import { AuditWriter } from "./audit.js";
 import { Column } from "./columns.js";
-import { decideProblem, MODE_INDEX, settingCode, settingName, type Decision, type DecideOptions, type MetaCount, type ReferenceOutcome, type TrivialSource } from "./decide.js";
+import { decideProblem, MODE_INDEX, MODE_NAMES, settingCode, settingName, type Decision, type DecideOptions, type MetaCount, type ReferenceOutcome, type TrivialSource } from "./decide.js";
 import { sourceFileName, toSource, type JsonlSource } from "./jsonl.js";
-import { TextSink } from "../io/index.js";
+import { LineSink } from "./sink.js";
 
 export interface FilterOptions {
   /** Curated JSONL path (null: decide and count only). */
@@ -83,6 +85,7 @@ export async function filterProblems(inputs: ReadonlyArray<string | JsonlSource>
     throw new Error(`trivial threshold must be in [0, 1], got ${decideOptions.trivialThreshold}`);
   }
   const sources = inputs.map(toSource);
+  for (const path of [options.out, options.audit]) if (path !== null) mkdirSync(dirname(path), { recursive: true });
   const audit = new AuditWriter(options.audit);
   const summary: FilterSummary = {
     options: { trivialThreshold: decideOptions.trivialThreshold, trivialMode: decideOptions.trivialMode, repairVotes: decideOptions.repairVotes },
@@ -185,7 +188,7 @@ export async function filterProblems(inputs: ReadonlyArray<string | JsonlSource>
 
     // Pass 2: the kept rows, in input order.
     if (options.out !== null) {
-      const out = new TextSink(options.out);
+      const out = new LineSink(options.out);
       let ordinal = 0;
       try {
         for (const source of sources) {
@@ -194,7 +197,8 @@ export async function filterProblems(inputs: ReadonlyArray<string | JsonlSource>
             options.onProgress?.(2, ordinal + 1);
             if (ordinal < kept.length && kept[ordinal]) {
               const p = problems[traceProblem.get(ordinal)]!;
-              await out.write(withReference(line.text, p.finalReference!, p.original ?? null, p.changed ?? false) + "\n");
+              const mode = MODE_NAMES[traceSetting.get(ordinal) >> 1]!;
+              await out.writeLine(withReference(line.text, p.finalReference!, p.original ?? null, p.changed ?? false, mode));
             }
             ordinal++;
           }
@@ -269,10 +273,24 @@ function readMetadata(row: Record<string, unknown>, mode: ReasoningMode, into: M
   }
 }
 
-/** The row with the final reference fields (the bytes as read when they already hold these values). */
-export function withReference(text: string, reference: string, original: string | null, changed: boolean): string {
+/** Fields in which a row states its own reasoning mode (as src/traces reads them). */
+const MODE_FIELDS = ["mode", "reasoning_effort", "reasoning_mode"];
+
+function statesMode(row: Record<string, unknown>): boolean {
+  const meta = row.metadata && typeof row.metadata === "object" ? (row.metadata as Record<string, unknown>) : {};
+  return MODE_FIELDS.some((f) => typeof row[f] === "string" || typeof meta[f] === "string");
+}
+
+/**
+ * The curated row: the input row with the final reference fields. When the mode came from the input's
+ * file name (high.jsonl, ...) and not from the row, `reasoning_effort` is added, since the curated file
+ * mixes the modes and would otherwise lose them. A row that already holds these values keeps its bytes.
+ */
+export function withReference(text: string, reference: string, original: string | null, changed: boolean, mode: ReasoningMode = "unknown"): string {
   const row = JSON.parse(text) as Record<string, unknown>;
+  const addMode = mode !== "unknown" && !statesMode(row);
   const same =
+    !addMode &&
     row.expected_answer === reference &&
     row.original_expected_answer === original &&
     row.changed_answer_to_majority === changed &&
@@ -282,6 +300,7 @@ export function withReference(text: string, reference: string, original: string 
   row.original_expected_answer = original;
   row.changed_answer_to_majority = changed;
   if (typeof row.gold === "string" || ("gold" in row && row.gold === null)) row.gold = reference; // generic rows
+  if (addMode) row.reasoning_effort = mode;
   return JSON.stringify(row);
 }
 
