@@ -27,6 +27,19 @@ describe("bare answers", () => {
     expect(ex("   ")).toEqual({ answer: null, rule: "none" });
   });
 
+  it("a short sentence is a response, not a text answer", () => {
+    expect(ex("I cannot decide.")).toEqual({ answer: null, rule: "none" });
+    expect(ex("No real solutions exist!")).toEqual({ answer: null, rule: "none" });
+    expect(ex("no real solutions")).toEqual({ answer: "no real solutions", rule: "bare" });
+  });
+
+  it("with response: true a text is never a bare answer", () => {
+    expect(extractAnswer("Evelyn", { response: true })).toEqual({ answer: null, rule: "none" });
+    expect(extractAnswer("42", { response: true })).toEqual({ answer: "42", rule: "last_math" });
+    expect(extractAnswer("42", { response: true, loose: false })).toEqual({ answer: null, rule: "none" });
+    expect(extractAnswer("\\boxed{7}", { response: true, loose: false })).toEqual({ answer: "7", rule: "boxed" });
+  });
+
   it("responses are recognised as responses", () => {
     for (const text of ["So x = 3/4", "The total is 1,234.", "\\boxed{5}", "<think>x</think>5", "The answer is 4", "It is 5. Then 6"]) {
       expect(looksLikeResponse(text), text).toBe(true);

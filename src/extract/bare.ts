@@ -108,6 +108,8 @@ export function looksLikeResponse(text: string): boolean {
   if (/\banswer\b/i.test(inner)) return true;
   const prose = countProse(inner);
   if (prose.sentenceBreak) return true;
+  // "I cannot decide.": words closed by a full stop are a sentence, not a text answer.
+  if (prose.words >= 2 && /[.!?]$/.test(inner)) return true;
   if (prose.words > MAX_BARE_WORDS) return true;
   return prose.words > 0 && prose.hasDigitOrRelation;
 }

@@ -18,12 +18,18 @@ export { lastBoxed, type BoxedResult } from "./boxed.js";
 export interface ExtractOptions {
   /** Use the loose fallbacks (last math span, last number). Default true. */
   loose?: boolean;
+  /**
+   * The text is known to be a response (a trace's final text), never a bare answer: a short final
+   * text such as "I cannot decide." then yields no answer instead of being read as one. Default
+   * false: the text is read as a bare answer when it looks like one (`verify("1/2", "\\frac12")`).
+   */
+  response?: boolean;
 }
 
 const NONE: Extraction = { answer: null, rule: "none" };
 
 export function extractAnswer(text: string, options: ExtractOptions = {}): Extraction {
-  if (!looksLikeResponse(text)) {
+  if (options.response !== true && !looksLikeResponse(text)) {
     const bare = stripMathDelimiters(text);
     return bare === "" ? NONE : { answer: bare, rule: "bare" };
   }
