@@ -247,6 +247,18 @@ describe("problem ids", () => {
     expect(problemIdOf("text")).toBe("");
   });
 
+  it("problemIdOf agrees with parseTrace on rows whose problem is only in the response", () => {
+    const messages = { gold: "1", messages: [{ role: "user", content: [{ type: "text", text: "Q?" }] }, { role: "assistant", content: "1" }] };
+    const harmony = "<|start|>user<|message|>What is 1+1?<|end|><|start|>assistant<|channel|>final<|message|>\\boxed{2}<|return|>";
+    for (const row of [messages, harmony, { text: harmony }]) {
+      const result = parseTrace(row);
+      expect(result.ok).toBe(true);
+      if (result.ok) expect(problemIdOf(row)).toBe(result.trace.problemId);
+    }
+    expect(problemIdOf(messages)).toBe(sha16("Q?"));
+    expect(problemIdOf(harmony)).toBe(sha16("What is 1+1?"));
+  });
+
   it("the same problem in two formats gets the same id", () => {
     const a = parsed({ problem: "Same?", expected_answer: "1", generation: "\\boxed{1}" });
     const b = parsed({ problem: "Same?", expected_answer: "1", generated_solution: "\\boxed{1}" });
@@ -287,6 +299,12 @@ describe("invalid rows", () => {
     const result = parseTrace(fixture("B2-nemotron-tir"), { format: "openmath" });
     expect(result).toMatchObject({ ok: false, problemId: "0b6f9c2e-...." });
     if (!result.ok) expect(result.reason).toBe("row does not fit format openmath: row has no `generated_solution`");
+  });
+
+  it("harmony forced on a NeMo-Skills row reads its generation", () => {
+    const trace = parsed(fixture("B1-nemo-skills-harmony"), { format: "harmony" });
+    expect(trace.format).toBe("harmony");
+    expect(trace.toolCalls).toHaveLength(1);
   });
 
   it("a forced format overrides detection", () => {

@@ -31,15 +31,6 @@ export function problemTextOf(row: Row): string | null {
   return null;
 }
 
-/** The first user message of a `messages` array, or null. */
-export function firstUserMessage(row: Row): string | null {
-  if (!Array.isArray(row.messages)) return null;
-  for (const message of row.messages) {
-    if (isRecord(message) && message.role === "user" && typeof message.content === "string") return message.content;
-  }
-  return null;
-}
-
 /** `uuid`, `problem_id`, `id` (strings or numbers), in that order; null when none is present. */
 export function explicitProblemId(row: Row): string | null {
   for (const field of ID_FIELDS) {
@@ -47,18 +38,6 @@ export function explicitProblemId(row: Row): string | null {
     if (id !== null) return id;
   }
   return null;
-}
-
-/**
- * The problem id of a row: `uuid`, `problem_id`, `id`, else the hash of the problem text
- * (`problem`, `question`, else the first user message); "" when the row has none of these.
- */
-export function problemIdOf(row: unknown): string {
-  if (!isRecord(row)) return "";
-  const explicit = explicitProblemId(row);
-  if (explicit !== null) return explicit;
-  const problem = problemTextOf(row) ?? firstUserMessage(row);
-  return problem === null ? "" : hashProblem(problem);
 }
 
 export type GoldResult = { ok: true; gold: string | null } | { ok: false; reason: string };

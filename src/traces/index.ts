@@ -29,7 +29,6 @@ export { parseOpenMathTir, openMathToolCalls } from "./openmath.js";
 export { parseResponseText, isHarmonyText } from "./response-text.js";
 export type { ParsedText } from "./parsed-text.js";
 export {
-  problemIdOf,
   hashProblem,
   modeFromFileName,
   sampleFromFileName,
@@ -98,6 +97,7 @@ function messagesField(row: Row): Response {
 }
 
 const GENERIC_RESPONSE_FIELDS = ["response", "generation", "messages"] as const;
+const HARMONY_TEXT_FIELDS = ["text", "generation", "response"] as const;
 
 /** The response of a row in the given format, parsed. */
 function responseOf(row: Row, format: TraceFormat): Response {
@@ -108,8 +108,11 @@ function responseOf(row: Row, format: TraceFormat): Response {
       return textField(row, "generation", parseResponseText);
     case "openmath":
       return textField(row, "generated_solution", parseOpenMathTir);
-    case "harmony":
-      return textField(row, "text", parseHarmony);
+    case "harmony": {
+      // Harmony text under `text` (rendered conversations), or a generation / response forced to harmony.
+      const field = HARMONY_TEXT_FIELDS.find((name) => name in row) ?? "text";
+      return textField(row, field, parseHarmony);
+    }
     case "generic": {
       const field = GENERIC_RESPONSE_FIELDS.find((name) => name in row);
       if (field === undefined) return { ok: false, reason: "row has no response (`response`, `generation` or `messages`)" };
@@ -130,6 +133,23 @@ function toolUse(row: Row, parsed: ParsedText, format: TraceFormat, fileName: st
 function fail(reason: string, context: ParseContext, problemId: string | null): ParsedRow {
   const where = context.lineNumber !== undefined ? `line ${context.lineNumber}: ` : "";
   return problemId === null || problemId === "" ? { ok: false, reason: where + reason } : { ok: false, reason: where + reason, problemId };
+}
+
+/**
+ * The problem id of a row, as parseTrace gives it: `uuid`, `problem_id`, `id`, else the hash of the
+ * problem text (`problem`, `question`, else the user message of the response: messages or harmony);
+ * "" when the row has none of these. Cheap for rows with an id or a problem field; other rows are
+ * parsed.
+ */
+export function problemIdOf(row: unknown): string {
+  if (isRecord(row)) {
+    const explicit = explicitProblemId(row);
+    if (explicit !== null) return explicit;
+    const problem = problemTextOf(row);
+    if (problem !== null) return hashProblem(problem);
+  }
+  const parsed = parseTrace(row);
+  return parsed.ok ? parsed.trace.problemId : "";
 }
 
 export function parseTrace(row: unknown, context: ParseContext = {}): ParsedRow {
