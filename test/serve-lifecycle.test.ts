@@ -1,7 +1,8 @@
 // `veritrace serve` when things go wrong: a sandbox worker dies under a call (that request answers 500,
 // the server goes on), and SIGTERM (in-flight requests finish, new ones are refused, exit code 0).
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { binPath, repoRoot } from "./helpers/cli.js";
 import { NemoSandboxClient } from "./helpers/nemo-client.js";
 import { startServe, type ServeProcess } from "./helpers/serve-process.js";
 
@@ -9,7 +10,7 @@ let server: ServeProcess;
 let nemo: NemoSandboxClient;
 
 beforeAll(async () => {
-  server = await startServe(["--workers", "1", "--instance-id", "lifecycle", "--timeout-ms", "30000"]);
+  server = await startServe(["--workers", "1", "--instance-id", "lifecycle", "--timeout-ms", "30000", "--session-idle-ms", "3000"]);
   nemo = new NemoSandboxClient(server.url, 30);
 });
 
@@ -35,6 +36,24 @@ function poolProcess(): number {
   expect(children).toHaveLength(1);
   return Number(children[0]);
 }
+
+describe("a SIGTERM during start-up", () => {
+  it("stops the server as soon as it is up, with exit code 0", async () => {
+    const child = spawn(process.execPath, [binPath, "serve", "--port", "0", "--workers", "1"], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    // Once the command says it is starting (signals are handled from then on), before the sandbox is up.
+    for (let i = 0; !stderr.includes("starting"); i++) {
+      if (i > 600) throw new Error(`serve never said it was starting:\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(stderr).toContain("SIGTERM: draining");
+    expect(stderr).not.toContain("listening on");
+  });
+});
 
 describe("a worker crash", () => {
   it("answers 500 for that request only; other requests and later calls are served", async () => {
@@ -68,6 +87,22 @@ describe("a worker crash", () => {
       stdout: "2\n",
       new_session_created: false,
     });
+  });
+});
+
+describe("idle sessions", () => {
+  it("are closed after --session-idle-ms: the state is gone and the next call says so", async () => {
+    const session = "idle";
+    await nemo.executeCode("kept = 1", { sessionId: session });
+    expect(await sessionsOf()).toContain(session);
+    for (let i = 0; (await sessionsOf()).includes(session); i++) {
+      if (i > 100) throw new Error("the idle session was never closed");
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const { output } = await nemo.executeCode("kept", { sessionId: session });
+    expect(output.new_session_created).toBe(true);
+    expect(output.stdout).toContain("NameError");
+    await nemo.deleteSession(session);
   });
 });
 

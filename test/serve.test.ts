@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cutOutput } from "../src/serve/execute.js";
 import { verifyBatch } from "../src/verify/index.js";
+import { runCli } from "./helpers/cli.js";
 import { NemoSandboxClient } from "./helpers/nemo-client.js";
 import { startServe, type ServeProcess } from "./helpers/serve-process.js";
 
@@ -265,6 +266,30 @@ describe("/verify and /grade", () => {
     const threads = await post("/grade", { rows: ["{}"], options: { threads: 8 } });
     expect(threads.status).toBe(400);
     expect(threads.json.error).toContain("unknown option(s): threads");
+  });
+});
+
+describe("the command line", () => {
+  it("exits 2 on usage errors, naming the option", () => {
+    for (const args of [["--port", "http"], ["--workers", "0"], ["--port", "70000"], ["--bogus"], ["extra"]]) {
+      const res = runCli(["serve", ...args]);
+      expect(res.code, args.join(" ")).toBe(2);
+      expect(res.stderr).toMatch(/veritrace serve: /);
+    }
+    expect(runCli(["serve", "--port", "x"]).stderr).toContain("--port must be an integer");
+  });
+
+  it("exits 1 at once when the port is taken, before starting the sandbox", () => {
+    const res = runCli(["serve", "--port", new URL(server.url).port], { timeout: 30_000 });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("the port is in use");
+  });
+
+  it("prints its usage with examples", () => {
+    const res = runCli(["serve", "--help"]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain("POST   /execute");
+    expect(res.stdout).toContain("examples:");
   });
 });
 

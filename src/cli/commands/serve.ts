@@ -1,6 +1,13 @@
 // `veritrace serve`: the HTTP face. Drop-in for NeMo-Skills' sandbox endpoint, plus /verify and /grade.
-import { isIP } from "node:net";
-import { createServer, DEFAULT_HOST, DEFAULT_MAX_OUTPUT_CHARS, DEFAULT_PORT, DEFAULT_TIMEOUT_MS } from "../../serve/index.js";
+import { createServer as createNetServer, isIP } from "node:net";
+import {
+  createServer,
+  DEFAULT_HOST,
+  DEFAULT_MAX_OUTPUT_CHARS,
+  DEFAULT_PORT,
+  DEFAULT_TIMEOUT_MS,
+  type VeritraceServer,
+} from "../../serve/index.js";
 import { parseCommandArgs, runCommand, UsageError } from "../util.js";
 
 export const summary = "serve code execution (NeMo-Skills' sandbox protocol) and verification over HTTP";
@@ -53,6 +60,17 @@ function integer(name: string, value: string | undefined, min: number): number |
   return Number(value);
 }
 
+/** Fails with a clear message when host:port cannot be bound (in use, or an address this host lacks). */
+async function assertPortFree(host: string, port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once("error", (err: NodeJS.ErrnoException) =>
+      reject(new Error(`cannot listen on ${host}:${port}: ${err.code === "EADDRINUSE" ? "the port is in use" : err.message}`)),
+    );
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
+  });
+}
+
 function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || (isIP(host) === 4 && host.startsWith("127."));
 }
@@ -100,7 +118,22 @@ async function serve(argv: string[]): Promise<number> {
     );
   }
 
-  let server;
+  // A port in use fails now, not after the sandbox's seconds of start-up.
+  if (port !== 0) await assertPortFree(host, port ?? DEFAULT_PORT);
+
+  // Signals are taken from the start: one during start-up stops the server as soon as it is up; a second
+  // one while draining exits at once.
+  let signalled: string | null = null;
+  let onSignal: (signal: string) => void = (signal) => (signalled = signal);
+  const forced = (signal: string) => {
+    process.stderr.write(`veritrace serve: ${signal} again: exiting without waiting\n`);
+    process.exit(1);
+  };
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+  process.on("SIGINT", () => onSignal("SIGINT"));
+  process.stderr.write(`veritrace serve: starting the sandbox and the verdict engine\n`);
+
+  let server: VeritraceServer;
   try {
     server = await createServer({
       host,
@@ -119,9 +152,9 @@ async function serve(argv: string[]): Promise<number> {
     return 1;
   }
 
-  // Signals are taken before listening so that a SIGTERM during start-up still drains and exits cleanly.
   const stopped = new Promise<number>((resolve) => {
     const stop = (signal: string) => {
+      onSignal = forced;
       process.stderr.write(`veritrace serve: ${signal}: draining in-flight requests\n`);
       void server.close(drainTimeoutMs).then(
         ({ drained }) => {
@@ -134,20 +167,21 @@ async function serve(argv: string[]): Promise<number> {
         },
       );
     };
-    process.once("SIGTERM", () => stop("SIGTERM"));
-    process.once("SIGINT", () => stop("SIGINT"));
+    if (signalled) stop(signalled);
+    else onSignal = stop;
   });
 
-  let url: string;
-  try {
-    url = await server.listen();
-  } catch (err) {
-    process.stderr.write(`veritrace serve: cannot listen on ${host}:${port ?? DEFAULT_PORT}: ${(err as Error).message}\n`);
-    await server.close(0);
-    return 1;
+  if (!signalled) {
+    try {
+      const url = await server.listen();
+      process.stderr.write(`veritrace serve: listening on ${url} (instance ${server.instanceId})\n`);
+      if (values.json) process.stdout.write(JSON.stringify({ url, instance: server.instanceId, pid: process.pid }) + "\n");
+    } catch (err) {
+      process.stderr.write(`veritrace serve: cannot listen on ${host}:${port ?? DEFAULT_PORT}: ${(err as Error).message}\n`);
+      await server.close(0);
+      return 1;
+    }
   }
-  process.stderr.write(`veritrace serve: listening on ${url} (instance ${server.instanceId})\n`);
-  if (values.json) process.stdout.write(JSON.stringify({ url, instance: server.instanceId, pid: process.pid }) + "\n");
 
   const code = await stopped;
   // Safety net: whatever handle a dependency leaves open, a stopped server exits.
