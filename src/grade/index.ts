@@ -28,6 +28,8 @@ export interface GradeOptions {
   gold?: Map<string, string> | Record<string, string>;
   shard?: Shard;
   verifyOptions?: Record<string, unknown>;
+  /** Skip reasoning text in raw rows before parsing (default true; verdicts are the same either way). */
+  skim?: boolean;
   /** Rows per batch (one verifyBatch call each). Default 256. */
   batchRows?: number;
 }
@@ -58,6 +60,7 @@ export async function* grade(
     shard: options.shard,
     verifyOptions: options.verifyOptions,
     maxLineBytes: DEFAULT_MAX_LINE_BYTES,
+    skim: options.skim ?? true,
   };
   const file = options.file ?? "<input>";
   const perBatch = options.batchRows ?? 256;

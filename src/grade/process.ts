@@ -6,6 +6,7 @@ import { extractAnswer } from "../extract/index.js";
 import { parseTrace } from "../traces/index.js";
 import { verifyBatch } from "../verify/index.js";
 import { inShard } from "./shard.js";
+import { skimReasoning } from "./skim.js";
 import type { BatchResult, VerdictRow, WireBatch, WorkerOptions } from "./types.js";
 
 const REASON_LIMIT = 300;
@@ -57,7 +58,9 @@ export function gradeBatch(batch: WireBatch, ctx: GradeContext): BatchResult {
       continue;
     }
     if (end > start && buf[end - 1] === 13) end--; // CRLF
-    let text = buf.toString("utf8", start, end);
+    // Reasoning text is cut before decoding when the row allows it (skim.ts): same rows, less parsing.
+    const skimmed = options.skim ? skimReasoning(buf, start, end) : null;
+    let text = skimmed !== null ? skimmed.toString("utf8") : buf.toString("utf8", start, end);
     if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1); // BOM
     let row: unknown;
     if (text.trim() === "") {

@@ -39,6 +39,8 @@ export interface GradeFilesOptions {
   loose?: boolean;
   verifyOptions?: Record<string, unknown>;
   maxLineBytes?: number;
+  /** Skip reasoning text in raw rows before parsing (default true; verdicts are the same either way). */
+  skim?: boolean;
   batchBytes?: number;
   batchLines?: number;
   onProgress?: (p: GradeProgress) => void;
@@ -106,6 +108,7 @@ export async function gradeFiles(opts: GradeFilesOptions): Promise<GradeFilesRes
     shard: opts.shard,
     verifyOptions: opts.verifyOptions,
     maxLineBytes,
+    skim: opts.skim ?? true,
   };
   const threads = opts.threads ?? availableParallelism();
   const runner = createRunner(threads, workerOptions);
