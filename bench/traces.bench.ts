@@ -1,10 +1,11 @@
 // Throughput of trace parsing and answer extraction, one thread, on generated rows of ~20K tokens
-// (~80 KB) in three formats. Prints MB/s for JSON.parse alone, + parseTrace, + extractAnswer.
+// (~80 KB) in three formats. Prints MB/s (median and best of 5 runs) for JSON.parse alone,
+// parseTrace alone, both with extractAnswer, and extractAnswer on a whole raw line.
 //   npm run bench:traces [-- ROWS_PER_FORMAT]
 import { extractAnswer } from "../src/extract/index.js";
 import { parseTrace } from "../src/traces/index.js";
 
-const rowsPerFormat = Number(process.argv[2] ?? 600);
+const rowsPerFormat = Number(process.argv[2] ?? 300);
 const TRACE_CHARS = 80_000;
 
 function rng(seed: number): () => number {
@@ -52,14 +53,25 @@ function openmath(i: number): string {
   return JSON.stringify({ problem: `Problem ${i % 500}`, expected_answer: String(i % 997), generated_solution: text, inference_mode: "tir" });
 }
 
-/** Runs `work` over `items` (after a warm-up) and prints the throughput in bytes of `lines`. */
+const REPEATS = 5;
+
+/**
+ * Runs `work` over `items` REPEATS times (after a warm-up) and prints the median and best
+ * throughput in bytes of `lines`: the machine is shared, so single runs are noisy.
+ */
 function measure<T>(label: string, items: T[], work: (item: T) => void, lines: string[] = items as unknown as string[]): void {
   const bytes = lines.reduce((sum, line) => sum + Buffer.byteLength(line), 0);
   for (let i = 0; i < Math.min(50, items.length); i++) work(items[i]); // warm-up
-  const start = process.hrtime.bigint();
-  for (const item of items) work(item);
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  console.log(`  ${label.padEnd(40)} ${(bytes / 1e6 / seconds).toFixed(0).padStart(7)} MB/s  ${(items.length / seconds).toFixed(0).padStart(8)} rows/s`);
+  const rates: number[] = [];
+  for (let r = 0; r < REPEATS; r++) {
+    const start = process.hrtime.bigint();
+    for (const item of items) work(item);
+    rates.push(bytes / 1e6 / (Number(process.hrtime.bigint() - start) / 1e9));
+  }
+  rates.sort((a, b) => a - b);
+  const median = rates[Math.floor(REPEATS / 2)];
+  const rowsPerSecond = (median * 1e6 * items.length) / bytes;
+  console.log(`  ${label.padEnd(40)} median ${median.toFixed(0).padStart(6)} MB/s (best ${rates[REPEATS - 1].toFixed(0).padStart(6)})  ${rowsPerSecond.toFixed(0).padStart(7)} rows/s`);
 }
 
 let sink = 0;
