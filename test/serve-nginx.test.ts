@@ -1,9 +1,9 @@
-// Scale-out with existing parts: two `veritrace serve` instances behind Debian's nginx with
-// `hash $http_x_session_id consistent` (deploy/nginx/veritrace.conf, as NeMo-Skills deploys its sandbox).
+// Scale-out with existing parts: two `veritrace serve` instances behind Debian's nginx running the shipped
+// example deploy/nginx/veritrace.conf (`hash $http_x_session_id consistent`, as NeMo-Skills deploys its sandbox).
 // Sessions must stick to one instance: each call of a session answers from the same instance, and its
 // counter survives every call through nginx.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -53,38 +53,30 @@ beforeAll(async () => {
   prefix = mkdtempSync(join(tmpdir(), "veritrace-nginx-"));
   mkdirSync(join(prefix, "logs"));
   const port = await freePort();
-  const upstreams = instances.map((i) => `        server ${new URL(i.url).host} max_fails=1 fail_timeout=5s;`).join("\n");
-  // The upstream block of deploy/nginx/veritrace.conf, with every path inside a temporary prefix.
-  writeFileSync(
-    join(prefix, "nginx.conf"),
-    `${process.getuid?.() === 0 ? "user root;\n" : ""}worker_processes 1;
-pid ${prefix}/nginx.pid;
-error_log ${prefix}/logs/error.log warn;
-events { worker_connections 256; }
-http {
-    access_log off;
-    client_body_temp_path ${prefix}/client_body;
-    proxy_temp_path ${prefix}/proxy;
-    fastcgi_temp_path ${prefix}/fastcgi;
-    uwsgi_temp_path ${prefix}/uwsgi;
-    scgi_temp_path ${prefix}/scgi;
-    upstream veritrace {
-        hash $http_x_session_id consistent;
-${upstreams}
-        keepalive 16;
-    }
-    server {
-        listen 127.0.0.1:${port};
-        client_max_body_size 64m;
-        proxy_http_version 1.1;
-        proxy_set_header Connection "";
-        proxy_read_timeout 300s;
-        location / { proxy_pass http://veritrace; }
-    }
-}
-`,
-  );
-  nginx = spawn(binary, ["-p", prefix, "-c", join(prefix, "nginx.conf"), "-g", "daemon off;"], { stdio: ["ignore", "pipe", "pipe"] });
+  // The shipped example, deploy/nginx/veritrace.conf, with its two upstream addresses and its listen port
+  // replaced by the test's, and every path nginx writes moved into a temporary prefix.
+  const [a, b] = instances.map((i) => new URL(i.url).host);
+  const edits: Array<[string, string]> = [
+    ["127.0.0.1:6001", a!],
+    ["127.0.0.1:6002", b!],
+    ["listen 127.0.0.1:6000;", `listen 127.0.0.1:${port};`],
+    [
+      "worker_processes auto;",
+      `${process.getuid?.() === 0 ? "user root;\n" : ""}worker_processes 1;\npid ${prefix}/nginx.pid;\nerror_log ${prefix}/logs/error.log warn;`,
+    ],
+    [
+      "http {",
+      `http {\n    access_log off;\n` +
+        ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `    ${t}_temp_path ${prefix}/${t};`).join("\n"),
+    ],
+  ];
+  let conf = readFileSync(join(repoRoot, "deploy/nginx/veritrace.conf"), "utf8");
+  for (const [from, to] of edits) {
+    expect(conf, `deploy/nginx/veritrace.conf no longer has '${from}'`).toContain(from);
+    conf = conf.split(from).join(to);
+  }
+  writeFileSync(join(prefix, "nginx.conf"), conf);
+  nginx = spawn(binary, ["-p", prefix, "-c", join(prefix, "nginx.conf"), "-e", join(prefix, "logs/error.log"), "-g", "daemon off;"], { stdio: ["ignore", "pipe", "pipe"] });
   nginx.stderr!.setEncoding("utf8").on("data", (c: string) => (nginxLog += c));
   nginxExited = new Promise((resolve) => nginx!.once("exit", (code) => resolve(code)));
   baseUrl = `http://127.0.0.1:${port}`;
@@ -135,6 +127,18 @@ describe("two instances behind nginx with session affinity", () => {
     const used = new Set([...instanceOf.values()].map((s) => [...s][0]));
     // 16 sessions on a consistent-hash ring of two: all on one side has probability 2^-15.
     expect([...used].sort()).toEqual(["instance-a", "instance-b"]);
+  });
+
+  it("/verify and /grade pass through the example's stateless upstream", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        fetch(baseUrl + "/verify", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ gold: "1/2", pred: "0.5" }) }),
+      ),
+    );
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      expect((await answer.json()).status).toBe("correct");
+    }
   });
 
   it("the instance a session lands on is the one that knows it", async () => {
