@@ -57,18 +57,21 @@ export function passRateHistogram(rates: readonly number[], samples: number | nu
 
 function settingsTable(rows: SettingRow[], k: number | null): string {
   if (rows.length === 0) return `<p class="missing">The summary has no settings.</p>`;
+  // One k for the whole table goes in the headers; otherwise each row says its own in a k column.
   const kLabel = k == null ? "k" : String(k);
+  const kColumn = k == null;
   const body = rows
     .map(
       (r) =>
         `<tr${r.label === "all" ? ' class="all"' : ""}><th scope="row">${esc(r.label)}</th>` +
+        (kColumn ? `<td>${r.k ?? "–"}</td>` : "") +
         `<td>${formatRate(r.pass1)}</td><td>${formatRate(r.majK)}</td><td>${formatRate(r.passK)}</td>` +
         `<td>${formatRate(r.noAnswer)}</td><td>${r.traces.toLocaleString("en-US")}</td></tr>`,
     )
     .join("\n");
   return (
-    `<table class="settings"><thead><tr><th scope="col">setting</th><th scope="col">pass@1</th>` +
-    `<th scope="col">maj@${esc(kLabel)}</th><th scope="col">pass@${esc(kLabel)}</th><th scope="col">no answer</th>` +
+    `<table class="settings"><thead><tr><th scope="col">setting</th>${kColumn ? '<th scope="col">k</th>' : ""}<th scope="col">pass@1</th>` +
+    `<th scope="col">maj@${kLabel}</th><th scope="col">pass@${kLabel}</th><th scope="col">no answer</th>` +
     `<th scope="col">traces</th></tr></thead>\n<tbody>\n${body}\n</tbody></table>`
   );
 }
@@ -100,7 +103,7 @@ function auditSection(audit: AuditSection | null): string {
 }
 
 function chartData(model: ReportModel): ChartData {
-  const histograms = model.passRates.map((p, i) => {
+  const histograms = model.passRates.filter((p) => p.rates.length > 0).map((p, i) => {
     const h = passRateHistogram(p.rates, p.samples, model.trivialThreshold);
     return { id: `chart-hist-${i}`, label: `${p.label} (${p.rates.length} problems)`, ...h, threshold: model.trivialThreshold };
   });
@@ -142,9 +145,12 @@ function clientScript(): string {
 export function renderHtml(model: ReportModel): string {
   const data = chartData(model);
   const settingHistograms = data.histograms.filter((h) => h.id.startsWith("chart-hist-"));
-  const histCharts = settingHistograms.length
-    ? `<div class="grid">${settingHistograms.map((h) => `<div class="chart"><canvas id="${h.id}" role="img" aria-label="pass-rate histogram"></canvas></div>`).join("")}</div>`
-    : `<p class="missing">The summary has no per-problem pass rates.</p>`;
+  const emptySettings = model.passRates.filter((p) => p.rates.length === 0).map((p) => p.label);
+  const histCharts =
+    (settingHistograms.length
+      ? `<div class="grid">${settingHistograms.map((h) => `<div class="chart"><canvas id="${h.id}" role="img" aria-label="pass-rate histogram"></canvas></div>`).join("")}</div>`
+      : `<p class="missing">The summary has no per-problem pass rates.</p>`) +
+    (emptySettings.length && settingHistograms.length ? `<p class="note">No attempts in: ${emptySettings.map(esc).join(", ")}.</p>` : "");
   const curveCharts = data.curves.length
     ? `<div class="grid two">${data.curves.map((c) => `<div class="chart tall"><canvas id="${c.id}" role="img" aria-label="${esc(c.title)}"></canvas></div>`).join("")}</div>`
     : `<p class="missing">The summary has no pass@k / maj@k values.</p>`;
@@ -169,7 +175,7 @@ export function renderHtml(model: ReportModel): string {
 ${warnings}
 <section><h2>Settings</h2>
 ${settingsTable(model.settings, model.k)}
-<p class="note">pass@k is the unbiased estimator 1 − C(n−c, k)/C(n, k); maj@k votes over the first k samples; no answer counts traces with no final answer.</p></section>
+<p class="note">pass@k is the unbiased estimator 1 − C(n−c, k)/C(n, k); maj@k votes over the first k samples; k is the largest requested k that every problem of the row reaches; no answer is the share of attempts without a final answer.</p></section>
 <section><h2>Pass rate per problem</h2>
 <p class="note">Problems by the share of their attempts that were correct, per setting. The dashed line is the trivial-problem threshold (${esc(String(model.trivialThreshold))}): the filter drops a problem whose low-mode pass rate is above it.</p>
 ${histCharts}</section>

@@ -271,6 +271,7 @@ export function buildReportModel(inputs: ReportInputs): ReportModel {
       label: s === ALL ? ALL : settingLabel(s),
       mode: m ? m[1] : null,
       tool: m ? m[2] === "with" : null,
+      k,
       pass1: row?.["pass@1"] ?? null,
       majK: k != null ? (row?.["maj@k"][k]?.value ?? null) : null,
       passK: k != null ? (row?.["pass@k"][k]?.value ?? null) : null,

@@ -7,6 +7,8 @@ export interface SettingRow {
   label: string;
   mode: string | null;
   tool: boolean | null;
+  /** The k of this row's maj@k and pass@k. */
+  k: number | null;
   pass1: number | null;
   majK: number | null;
   passK: number | null;
@@ -64,7 +66,7 @@ export interface ReportModel {
   title: string;
   /** The files the report was made from (shown in the header). */
   sources: Array<{ role: string; path: string }>;
-  /** The k of the table's pass@k and maj@k columns. */
+  /** The k of the table's pass@k and maj@k columns when every row has the same; null: per row (SettingRow.k). */
   k: number | null;
   settings: SettingRow[];
   passRates: PassRates[];
