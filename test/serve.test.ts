@@ -90,6 +90,21 @@ describe("/execute with a NeMo-Skills client", () => {
     await nemo.deleteSession(session);
   });
 
+  it("a timeout the interrupt cannot stop replaces the worker: the session's next call says its state is gone", async () => {
+    const session = "unstoppable";
+    await nemo.executeCode("x = 41", { sessionId: session });
+    // Code that swallows KeyboardInterrupt: NeMo-Skills kills and restarts the shell after its grace; so does the sandbox.
+    const stubborn = "while True:\n    try:\n        while True:\n            pass\n    except KeyboardInterrupt:\n        pass";
+    const stuck = await nemo.executeCode(stubborn, { sessionId: session, timeout: 2 });
+    expect(stuck.output.process_status).toBe("timeout");
+    expect(stuck.output.stderr).toContain("Execution timed out after 2.0 seconds");
+    const after = await nemo.executeCode("x", { sessionId: session });
+    expect(after.output.new_session_created).toBe(true); // NeMo-Skills' client replays its history on this
+    expect(after.output.stdout).toContain("NameError");
+    expect((await nemo.executeCode("x = 1\nx", { sessionId: session })).output).toMatchObject({ stdout: "1\n", new_session_created: false });
+    await nemo.deleteSession(session);
+  });
+
   it("an error answers process_status error with the traceback, and the session goes on", async () => {
     const session = "errors";
     await nemo.executeCode("y = 7", { sessionId: session });
