@@ -78,7 +78,7 @@ describe("veritrace bench (command)", () => {
     const res = runCli(["bench", "--threads", "1", "--seconds", "1", "--json"], { timeout: 300_000 });
     expect(res.code, res.stderr).toBe(0);
     const report = JSON.parse(res.stdout);
-    expect(report).toMatchObject({ seconds: 1, threads: [1], components: ["verify", "grade", "sandbox"], baselineThreads: 1 });
+    expect(report).toMatchObject({ seconds: 1, repeat: 1, threads: [1], components: ["verify", "grade", "sandbox"], baselineThreads: 1 });
     expect(report.machine.availableParallelism).toBeGreaterThanOrEqual(1);
     expect(report.results).toHaveLength(3);
     for (const r of report.results) {
@@ -87,6 +87,7 @@ describe("veritrace bench (command)", () => {
         expect(r.operations).toBeGreaterThan(0);
         expect(r.throughput).toBeCloseTo(r.operations / r.seconds, 6);
         expect(r.efficiency).toBe(1);
+        expect(r.runs).toEqual([r.throughput]);
         expect(r.unit).toMatch(/\/s$/);
       } else {
         expect(r.reason).toBeTruthy();
@@ -98,16 +99,17 @@ describe("veritrace bench (command)", () => {
   }, 300_000);
 
   it("prints the table, the fit and labelled predictions for two thread counts", () => {
-    const res = runCli(["bench", "--only", "verify", "--threads", "1,2", "--seconds", "0.5"], { timeout: 300_000 });
+    const res = runCli(["bench", "--only", "verify", "--threads", "1,2", "--seconds", "0.5", "--repeat", "2"], { timeout: 300_000 });
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toMatch(/verify\s+1\s+[\d,]+\s+pairs\/s\s+100%/);
     expect(res.stdout).toMatch(/verify\s+2\s+[\d,]+\s+pairs\/s\s+\d+%/);
+    expect(res.stdout).toContain("best of 2");
     expect(res.stdout).toContain("Universal Scalability Law");
     expect(res.stdout).toMatch(/PREDICTION \(extrapolated, not measured\): 16 threads ≈ [\d,]+ pairs\/s, 64 threads ≈ [\d,]+ pairs\/s/);
   }, 300_000);
 
   it("rejects bad options with exit code 2", () => {
-    for (const args of [["--threads", "0"], ["--threads", "1,x"], ["--seconds", "-1"], ["--only", "nothing"], ["--bogus"]]) {
+    for (const args of [["--threads", "0"], ["--threads", "1,x"], ["--seconds", "-1"], ["--only", "nothing"], ["--repeat", "0"], ["--seed", "x"], ["--bogus"]]) {
       const res = runCli(["bench", ...args]);
       expect(res.code, args.join(" ")).toBe(2);
       expect(res.stderr).toContain("veritrace bench:");

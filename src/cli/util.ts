@@ -76,6 +76,15 @@ export function parseIntList(flag: string, text: string): number[] {
   return out;
 }
 
+/** Parses a whole-number option no smaller than `min` (e.g. --repeat 3, --seed 0). */
+export function parseInteger(flag: string, text: string, min: number): number {
+  const t = text.trim();
+  if (!/^[0-9]+$/.test(t) || !Number.isSafeInteger(Number(t)) || Number(t) < min) {
+    throw new UsageError(`--${flag}: '${text}' is not a whole number${min > 0 ? ` ≥ ${min}` : ""}`);
+  }
+  return Number(t);
+}
+
 /** Parses a positive number option (e.g. --seconds 2.5). */
 export function parsePositiveNumber(flag: string, text: string): number {
   const n = Number(text);

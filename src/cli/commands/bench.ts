@@ -2,7 +2,7 @@
 // efficiency against one thread, and a Universal Scalability Law fit with predictions (docs/benchmarks.md).
 import { availableParallelism } from "node:os";
 import { COMPONENTS, defaultThreadCounts, runBench, type BenchReport, type Component } from "../../bench/index.js";
-import { parseCommandArgs, parseIntList, parsePositiveNumber, progress, runCommand, UsageError, writeJson } from "../util.js";
+import { parseCommandArgs, parseInteger, parseIntList, parsePositiveNumber, progress, runCommand, UsageError, writeJson } from "../util.js";
 
 export const summary = "measure verify, grade and sandbox throughput across thread counts and fit a scaling model";
 
@@ -19,6 +19,7 @@ counts κ is fixed at 0) and prints the PREDICTED throughput at 16 and 64 thread
 options:
   --threads <list>    thread counts (default: 1, 2, 4, ... up to this machine's ${availableParallelism()} cores)
   --seconds <n>       measured seconds per point, after start-up and warm-up (default: 3)
+  --repeat <n>        measure each point n times and keep the best, for a busy machine (default: 1)
   --only <list>       components to run (default: verify,grade,sandbox)
   --seed <n>          workload seed (default: 1)
   --json              print the full results as JSON on stdout
@@ -27,12 +28,13 @@ options:
 examples:
   veritrace bench
   veritrace bench --threads 1,2,4,8,16,32,64 --seconds 5 --json > bench.json
-  veritrace bench --only verify --threads 1,2
+  veritrace bench --only verify --threads 1,2 --repeat 3
 `;
 
 const OPTIONS = {
   threads: { type: "string" },
   seconds: { type: "string" },
+  repeat: { type: "string" },
   only: { type: "string" },
   seed: { type: "string" },
   json: { type: "boolean" },
@@ -44,11 +46,12 @@ export function run(argv: string[]): Promise<number> {
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const threads = values.threads ? parseIntList("threads", values.threads) : defaultThreadCounts();
     const seconds = values.seconds ? parsePositiveNumber("seconds", values.seconds) : 3;
-    const seed = values.seed ? parseIntList("seed", values.seed)[0] : 1;
+    const repeat = values.repeat ? parseInteger("repeat", values.repeat, 1) : 1;
+    const seed = values.seed ? parseInteger("seed", values.seed, 0) : 1;
     const components = values.only ? parseComponents(values.only) : COMPONENTS;
 
     const bar = progress();
-    const report = await runBench({ threads, seconds, components, seed, onStep: (c, n) => bar.update(`bench: ${c} at ${n} thread${n > 1 ? "s" : ""}…`) });
+    const report = await runBench({ threads, seconds, repeat, components, seed, onStep: (c, n) => bar.update(`bench: ${c} at ${n} thread${n > 1 ? "s" : ""}…`) });
     bar.done();
     if (values.json) writeJson(report);
     else process.stdout.write(formatReport(report));
@@ -70,7 +73,7 @@ const fmt = (x: number) => Math.round(x).toLocaleString("en-US");
 
 export function formatReport(r: BenchReport): string {
   const lines: string[] = [];
-  lines.push(`veritrace bench: ${r.machine.availableParallelism} cores (${r.machine.cpuModel}), node ${r.machine.node}, ${r.seconds} s per point`);
+  lines.push(`veritrace bench: ${r.machine.availableParallelism} cores (${r.machine.cpuModel}), node ${r.machine.node}, ${r.seconds} s per point${r.repeat > 1 ? `, best of ${r.repeat}` : ""}`);
   lines.push("");
   const rows: string[][] = [["component", "threads", "throughput", "", `efficiency vs ${r.baselineThreads}`]];
   for (const m of r.results) {
