@@ -148,6 +148,13 @@ describe("loose fallbacks", () => {
     ["We have $x = 4$.", "x = 4", "last_math"],
     ["Hence \\(\\frac{\\pi}{2}\\) is the result of step 3 and of all of it: \\[ \\frac{\\pi}{2} \\]", "\\frac{\\pi}{2}", "last_math"],
     ["It costs \\$5 and more", "5", "last_number"],
+    ["So x = \\frac{3}{4}.", "\\frac{3}{4}", "last_number"],
+    ["So it comes to \\dfrac{\\sqrt{3}}{2}.", "\\dfrac{\\sqrt{3}}{2}", "last_number"],
+    ["Thus it is 2\\sqrt{3}.", "2\\sqrt{3}", "last_number"],
+    ["The value is 10^{-3} now.", "10^{-3}", "last_number"],
+    ["It equals 2\\pi.", "2\\pi", "last_number"],
+    ["It is −7.", "−7", "last_number"],
+    ["Done in step {5} here", "5", "last_number"],
   ])("%j → %s (%s)", (text, answer, rule) => {
     expect(ex(text)).toEqual({ answer, rule });
   });
@@ -181,6 +188,10 @@ describe("large inputs", () => {
     expect(ex(`x ${dollars} y`).rule).toBe("none");
     const braces = `\\boxed${"{".repeat(1_000_000)}`;
     expect(ex(braces)).toEqual({ answer: null, rule: "none" });
+    const terms = `It is 2${"\\pi".repeat(300_000)}`;
+    expect(ex(terms).rule).toBe("last_number");
+    const groups = `It is ${"{".repeat(500_000)}5${"}".repeat(500_000)}`;
+    expect(ex(groups).answer).toBe("5");
     const answers = "answer answer: the answer is ".repeat(40_000);
     expect(ex(answers).answer).toBeNull();
   });
