@@ -55,6 +55,7 @@ Napi::Value VerifyPacked(const Napi::CallbackInfo& info) {
   Napi::Uint32Array offsets = info[1].As<Napi::Uint32Array>();
   veritrace::Options options = read_options(info, 2);
   bool want_canonical = info.Length() > 4 && info[4].ToBoolean().Value();
+  options.canonical_forms = want_canonical;
   size_t n_offsets = offsets.ElementLength();
   if (n_offsets < 1 || n_offsets % 2 != 1) throw Napi::RangeError::New(env, "offsets must hold 2n+1 entries");
   size_t n = (n_offsets - 1) / 2;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace veritrace {
 
@@ -85,7 +86,7 @@ uint64_t BigInt::mod_u64(uint64_t m) const {
   return static_cast<uint64_t>(r);
 }
 
-uint32_t BigInt::divmod_small(std::vector<uint32_t>& a, uint32_t d) {
+uint32_t BigInt::divmod_small(Limbs& a, uint32_t d) {
   uint64_t rem = 0;
   for (size_t i = a.size(); i-- > 0;) {
     uint64_t cur = (rem << 32) | a[i];
@@ -98,7 +99,7 @@ uint32_t BigInt::divmod_small(std::vector<uint32_t>& a, uint32_t d) {
 
 std::string BigInt::to_string() const {
   if (mag_.empty()) return "0";
-  std::vector<uint32_t> t = mag_;
+  Limbs t = mag_;
   std::vector<uint32_t> chunks;  // base 10^9, little-endian
   while (!t.empty()) chunks.push_back(divmod_small(t, 1000000000u));
   std::string s = neg_ ? "-" : "";
@@ -111,7 +112,7 @@ std::string BigInt::to_string() const {
   return s;
 }
 
-int BigInt::cmp_mag(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
+int BigInt::cmp_mag(const Limbs& a, const Limbs& b) {
   if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
   for (size_t i = a.size(); i-- > 0;)
     if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;
@@ -126,10 +127,10 @@ int BigInt::compare(const BigInt& a, const BigInt& b) {
   return a.neg_ ? -c : c;
 }
 
-std::vector<uint32_t> BigInt::add_mag(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
+Limbs BigInt::add_mag(const Limbs& a, const Limbs& b) {
   const auto& x = a.size() >= b.size() ? a : b;
   const auto& y = a.size() >= b.size() ? b : a;
-  std::vector<uint32_t> r(x.size() + 1);
+  Limbs r(x.size() + 1, 0);
   uint64_t carry = 0;
   for (size_t i = 0; i < x.size(); ++i) {
     uint64_t t = static_cast<uint64_t>(x[i]) + (i < y.size() ? y[i] : 0) + carry;
@@ -141,8 +142,8 @@ std::vector<uint32_t> BigInt::add_mag(const std::vector<uint32_t>& a, const std:
   return r;
 }
 
-std::vector<uint32_t> BigInt::sub_mag(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
-  std::vector<uint32_t> r(a.size());
+Limbs BigInt::sub_mag(const Limbs& a, const Limbs& b) {
+  Limbs r(a.size(), 0);
   int64_t borrow = 0;
   for (size_t i = 0; i < a.size(); ++i) {
     int64_t t = static_cast<int64_t>(a[i]) - (i < b.size() ? b[i] : 0) - borrow;

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <vector>
+#include "limbs.h"
 
 namespace veritrace {
 
@@ -51,13 +51,13 @@ class BigInt {
 
  private:
   void trim();
-  static std::vector<uint32_t> add_mag(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b);
-  static std::vector<uint32_t> sub_mag(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b);  // |a|>=|b|
-  static int cmp_mag(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b);
-  static uint32_t divmod_small(std::vector<uint32_t>& a, uint32_t d);  // in place, returns remainder
+  static Limbs add_mag(const Limbs& a, const Limbs& b);
+  static Limbs sub_mag(const Limbs& a, const Limbs& b);  // |a|>=|b|
+  static int cmp_mag(const Limbs& a, const Limbs& b);
+  static uint32_t divmod_small(Limbs& a, uint32_t d);  // in place, returns remainder
 
   bool neg_ = false;
-  std::vector<uint32_t> mag_;  // little-endian limbs, no leading zero limbs
+  Limbs mag_;  // little-endian limbs, no leading zero limbs
 };
 
 }  // namespace veritrace

@@ -252,12 +252,12 @@ uint64_t unknown_function_mod(const std::string& name, const std::vector<uint64_
 }
 
 bool is_known_function(const std::string& name) {
-  static const char* const kKnown[] = {"sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan",
+  static constexpr std::string_view kKnown[] = {"sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan",
                                        "arcsec", "arccsc", "arccot", "sinh", "cosh", "tanh", "coth", "sech",
                                        "csch", "log", "ln", "log10", "exp", "max", "min", "gcd", "lcm", "det",
                                        "sgn", "arsinh", "arcosh", "artanh", "cis", "arg", "prime", "\\cap",
                                        "\\setminus"};
-  for (const char* k : kKnown) if (name == k) return true;
+  for (std::string_view k : kKnown) if (name == k) return true;
   return false;
 }
 

@@ -1,6 +1,7 @@
 #include "lex.h"
 
 #include <cstring>
+#include <unordered_set>
 
 namespace veritrace {
 namespace {
@@ -9,31 +10,33 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
-bool in_list(std::string_view w, std::initializer_list<const char*> list) {
-  for (const char* x : list) if (w == x) return true;
-  return false;
-}
+
+// Keyword sets are hashed once: tokens are looked up for every word and command of every answer.
+using WordSet = std::unordered_set<std::string_view>;
 
 bool is_function_name(std::string_view w) {
-  return in_list(w, {"sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan", "arcsec", "arccsc",
+  static const WordSet kSet{"sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan", "arcsec", "arccsc",
                      "arccot", "sinh", "cosh", "tanh", "coth", "sech", "csch", "log", "ln", "lg", "exp", "max",
-                     "min", "gcd", "lcm", "det", "sgn", "arsinh", "arcosh", "artanh", "cis", "tg", "ctg"});
+                     "min", "gcd", "lcm", "det", "sgn", "arsinh", "arcosh", "artanh", "cis", "tg", "ctg"};
+  return kSet.count(w) != 0;
 }
 
 bool is_unit2(std::string_view w) {
-  return in_list(w, {"cm", "mm", "km", "kg", "mg", "ft", "yd", "mi", "hr", "ml", "mL", "ms", "kb", "mb", "gb",
+  static const WordSet kSet{"cm", "mm", "km", "kg", "mg", "ft", "yd", "mi", "hr", "ml", "mL", "ms", "kb", "mb", "gb",
                      "GB", "MB", "KB", "lb", "oz", "kW", "km", "dm", "cc", "Hz", "mA", "kJ", "eV", "am", "pm",
-                     "AM", "PM", "sq"});
+                     "AM", "PM", "sq"};
+  return kSet.count(w) != 0;
 }
 
 // Commands the parser handles by name (everything else with letters becomes a named symbol).
 bool is_structural_command(std::string_view w) {
-  return in_list(w, {"frac", "sqrt", "binom", "pi", "infty", "infinity", "pm", "mp", "cup", "cap", "sum", "prod",
+  static const WordSet kSet{"frac", "sqrt", "binom", "pi", "infty", "infinity", "pm", "mp", "cup", "cap", "sum", "prod",
                      "int", "iint", "oint", "lim", "overline", "dot", "cdot", "times", "div", "ast", "setminus",
                      "emptyset", "varnothing", "to", "rightarrow", "Rightarrow", "implies", "iff", "mid",
                      "vert", "Vert", "lvert", "rvert", "lVert", "rVert", "langle", "rangle", "lfloor", "rfloor",
                      "lceil", "rceil", "mathbb", "in", "notin", "leq", "geq", "neq", "approx", "equiv", "sim",
-                     "simeq", "cong", "propto", "wedge", "land", "lor", "vee", "cdotp", "colon", "exp", "e"});
+                     "simeq", "cong", "propto", "wedge", "land", "lor", "vee", "cdotp", "colon", "exp", "e"};
+  return kSet.count(w) != 0;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstring>
+#include <unordered_map>
 
 namespace veritrace {
 namespace {
@@ -30,7 +31,7 @@ size_t match_brace(std::string_view s, size_t open) {
   return std::string_view::npos;
 }
 
-struct Replacement { const char* from; const char* to; };
+struct Replacement { std::string_view from; std::string_view to; };
 
 // Unicode spellings mapped to LaTeX (or dropped).
 constexpr Replacement kUnicode[] = {
@@ -45,13 +46,13 @@ constexpr Replacement kUnicode[] = {
 };
 
 // Commands that only change presentation: `\cmd{X}` becomes `{X}`.
-constexpr const char* kFontCommands[] = {
+constexpr std::string_view kFontCommands[] = {
     "mathrm", "mathbf", "textbf", "mathit", "textit", "mathcal", "mathbb", "boldsymbol", "bm",
     "mathsf", "textsf", "mathtt", "texttt", "operatorname", "mathscr", "mathfrak", "emph", "textup",
     "textrm", "hbox", "underline", "overrightarrow", "vec", "widehat", "hat", "bar"};
 
 // Commands dropped entirely (spacing and sizing).
-constexpr const char* kDropCommands[] = {
+constexpr std::string_view kDropCommands[] = {
     "displaystyle", "textstyle", "scriptstyle", "limits", "nolimits", "big", "Big", "bigg", "Bigg",
     "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "middle", "qquad", "quad", "hfill", "enspace",
     "thinspace", "negthinspace", "medspace", "thickspace", "noindent", "strut", "phantom", "dots",
@@ -63,6 +64,22 @@ constexpr Replacement kAliases[] = {
     {"le", "leq"},     {"ge", "geq"},     {"leqslant", "leq"}, {"geqslant", "geq"}, {"ne", "neq"},
     {"lt", "<"},       {"gt", ">"},       {"textnormal", "text"}, {"mbox", "text"}, {"textrm", "text"},
 };
+
+enum class CommandClass { Plain, Drop, Font, Alias, Special };
+
+// One hashed lookup per command instead of scanning the tables.
+CommandClass classify(std::string_view name) {
+  static const std::unordered_map<std::string_view, CommandClass> kMap = [] {
+    std::unordered_map<std::string_view, CommandClass> m;
+    for (std::string_view d : kDropCommands) m.emplace(d, CommandClass::Drop);
+    for (std::string_view f : kFontCommands) m.emplace(f, CommandClass::Font);
+    for (const auto& a : kAliases) m.emplace(a.from, CommandClass::Alias);
+    for (std::string_view sp : {"left", "right", "circ", "degree", "n"}) m.emplace(sp, CommandClass::Special);
+    return m;
+  }();
+  auto it = kMap.find(name);
+  return it == kMap.end() ? CommandClass::Plain : it->second;
+}
 
 std::string_view command_name(std::string_view s, size_t i) {  // s[i] == '\\'
   size_t j = i + 1;
@@ -85,8 +102,7 @@ std::string rewrite(std::string_view s) {
     if (c >= 0x80) {
       bool done = false;
       for (const auto& r : kUnicode) {
-        size_t n = std::strlen(r.from);
-        if (starts_with(s, i, r.from)) { out += r.to; i += n; done = true; break; }
+        if (starts_with(s, i, r.from)) { out += r.to; i += r.from.size(); done = true; break; }
       }
       if (!done) out += s[i++];
       continue;
@@ -110,9 +126,13 @@ std::string rewrite(std::string_view s) {
       std::string_view name = command_name(s, i);
       size_t after = i + 1 + name.size();
       bool handled = false;
-      for (const char* d : kDropCommands)
-        if (name == d) { out += ' '; i = after; handled = true; break; }
-      if (handled) continue;
+      CommandClass cls = classify(name);
+      if (cls == CommandClass::Plain) {  // most commands (\frac, \sqrt, \pi): copied as they are
+        out.append(s.substr(i, after - i));
+        i = after;
+        continue;
+      }
+      if (cls == CommandClass::Drop) { out += ' '; i = after; continue; }
       if (name == "left" || name == "right") {
         i = after;
         if (i < s.size() && (s[i] == '.' )) ++i;  // \left. and \right. are invisible
@@ -128,7 +148,7 @@ std::string rewrite(std::string_view s) {
         if (i < s.size() && s[i] == '}') ++i;
         continue;
       }
-      for (const char* f : kFontCommands)
+      for (std::string_view f : kFontCommands)
         if (name == f) { i = after; handled = true; break; }
       if (handled) {
         while (i < s.size() && s[i] == ' ') ++i;
@@ -322,6 +342,21 @@ void mixed_number(std::string& s) {
     s = "(" + s.substr(0, sp) + "+" + s.substr(sp + 1) + ")";
 }
 
+// Text that normalization would leave as it is: plain ASCII math without spaces, separators,
+// delimiters or commands, not ending in punctuation, and no percent words.
+bool plain(std::string_view s) {
+  if (s.empty() || s.back() == '.') return false;
+  bool letters = false;
+  for (char c : s) {
+    if (is_digit(c) || c == '+' || c == '-' || c == '*' || c == '/' || c == '^' || c == '(' || c == ')' ||
+        c == '=' || c == '<' || c == '>' || c == '.' || c == '!' || c == '_' || c == '[' || c == ']')
+      continue;
+    if (is_alpha(c)) { letters = true; continue; }
+    return false;
+  }
+  return !letters || (s.find("pct") == std::string_view::npos && s.find("percent") == std::string_view::npos);
+}
+
 }  // namespace
 
 bool valid_utf8(std::string_view s) {
@@ -353,6 +388,11 @@ Normalized normalize(std::string_view input, const Limits& limits) {
   Normalized r;
   if (input.size() > limits.max_input_bytes) { r.error = NormalizeError::TooLong; return r; }
   if (!valid_utf8(input)) { r.error = NormalizeError::InvalidUtf8; return r; }
+  if (plain(input)) {  // fast path: nothing to rewrite ("42", "3/4", "x^2+1", "(1,2)" is not plain)
+    r.text.assign(input.data(), input.size());
+    if (r.text.empty()) r.error = NormalizeError::Empty;
+    return r;
+  }
   std::string s(input);
   strip_wrappers(s);
   s = rewrite(s);

@@ -151,9 +151,10 @@ class Parser {
   uint32_t relation() {
     DepthGuard g(*this);
     if (!g.ok) return dummy();
-    std::vector<uint32_t> parts;
+    uint32_t first = ratio();
+    if (failed() || peek().type != Tok::Rel) return first;  // the common case: no relation, no allocation
+    std::vector<uint32_t> parts{first};
     std::vector<RelOp> ops;
-    parts.push_back(ratio());
     while (!failed() && peek().type == Tok::Rel) {
       std::string_view r = next().text;
       RelOp op = r == "=" ? RelOp::Eq : r == "!=" ? RelOp::Neq : r == "<" ? RelOp::Lt : r == "<=" ? RelOp::Le
@@ -198,8 +199,12 @@ class Parser {
 
   // ---- arithmetic ----
   uint32_t additive() {
-    std::vector<uint32_t> terms;
-    terms.push_back(unary_term());
+    uint32_t first = unary_term();
+    {
+      const Token& k = peek();
+      if (failed() || !(is_op(k, '+') || is_op(k, '-') || is_cmd(k, "pm") || is_cmd(k, "mp"))) return first;
+    }
+    std::vector<uint32_t> terms{first};
     while (!failed() && node_budget()) {
       const Token& k = peek();
       if (is_op(k, '+')) { next(); terms.push_back(unary_term()); }
@@ -247,8 +252,14 @@ class Parser {
   }
 
   uint32_t term() {
-    std::vector<uint32_t> factors;
-    factors.push_back(power());
+    uint32_t first = power();
+    {
+      const Token& k = peek();
+      bool more = is_op(k, '*') || is_op(k, '/') || k.type == Tok::Percent || k.type == Tok::Word ||
+                  (k.type == Tok::Text && !is_separator_text(k.text)) || starts_factor(k);
+      if (failed() || !more) return first;
+    }
+    std::vector<uint32_t> factors{first};
     while (!failed() && node_budget()) {
       const Token& k = peek();
       if (is_op(k, '*')) { next(); factors.push_back(power()); continue; }
@@ -414,13 +425,23 @@ class Parser {
     std::string_view ip = dot == std::string_view::npos ? digits : digits.substr(0, dot);
     std::string_view fp = dot == std::string_view::npos ? std::string_view() : digits.substr(dot + 1);
     if (digits.size() > limits_.max_digits || aux.size() > limits_.max_digits) { fail(ParseError::TooComplex); return dummy(); }
-    std::string all(ip);
-    all.append(fp);
-    if (all.empty()) all = "0";
-    BigInt n, ten(10);
-    BigInt::from_decimal(all, n);
-    BigInt den = ten.pow(fp.size());
-    Rational v(n, den);
+    BigInt ten(10), den;
+    Rational v;
+    if (ip.size() + fp.size() <= 18 && aux.empty()) {
+      // Fast path: the value fits an int64 and the denominator is a power of ten below 10^18.
+      int64_t n = 0, d = 1;
+      for (char ch : ip) n = n * 10 + (ch - '0');
+      for (char ch : fp) { n = n * 10 + (ch - '0'); d *= 10; }
+      v = fp.empty() ? Rational(n) : Rational(BigInt(n), BigInt(d));
+    } else {
+      std::string all(ip);
+      all.append(fp);
+      if (all.empty()) all = "0";
+      BigInt n;
+      BigInt::from_decimal(all, n);
+      den = ten.pow(fp.size());
+      v = Rational(n, den);
+    }
     int32_t decimals = -1;
     if (dot != std::string_view::npos) {
       size_t f = fp.size();
@@ -443,7 +464,7 @@ class Parser {
       BigInt r;
       BigInt::from_decimal(aux, r);
       BigInt block = ten.pow(aux.size()) - BigInt(1);
-      v = v + Rational(r, den * block);
+      v = v + Rational(r, ten.pow(fp.size()) * block);
       decimals = -1;
     }
     return a_.add_number(std::move(v), decimals);

@@ -19,6 +19,8 @@ struct Options {
   bool strict = true;
   /** Compare a relation with a set: `x >= 5` against `[5, \infty)` (Math-Verify's allow_set_relation_comp). */
   bool allow_set_relation_comp = false;
+  /** Fill Result::gold / Result::pred. Off on the hot path when only the verdict is needed. */
+  bool canonical_forms = true;
 };
 
 enum class Status : uint8_t {
