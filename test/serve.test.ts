@@ -239,10 +239,12 @@ describe("/verify and /grade", () => {
 
   it("answers a batch of the verdict corpus exactly as the library does, in order", async () => {
     const pairs = cases.map(({ gold, pred }) => ({ gold: String(gold), pred: String(pred) }));
-    const res = await post("/verify", { pairs });
+    // Without the symbolic fallback, whose time budget makes a verdict depend on the machine's load.
+    const options = { fallback: false };
+    const res = await post("/verify", { pairs, options });
     expect(res.status).toBe(200);
     expect(res.json.verdicts).toHaveLength(pairs.length);
-    expect(res.json.verdicts).toEqual(JSON.parse(JSON.stringify(verifyBatch(pairs))));
+    expect(res.text).toBe(JSON.stringify({ verdicts: verifyBatch(pairs, options) }));
   });
 
   it("refuses numbers, missing fields and empty batches with named fields", async () => {
