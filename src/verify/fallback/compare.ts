@@ -18,7 +18,7 @@ import {
   isString,
   type Expression,
 } from "@cortex-js/compute-engine";
-import { normalizeForLibrary, writesDecimal } from "./normalize.js";
+import { isTopLevelList, normalizeForLibrary, percentReadings, writesDecimal } from "./normalize.js";
 
 export type Outcome = "equal" | "different" | "unknown";
 
@@ -114,14 +114,32 @@ export class SymbolicComparer {
   }
 
   private decide(gold: string, pred: string): FallbackResult {
-    const g = this.parse(gold);
-    const p = this.parse(pred);
-    if (!g || !p) return { status: "undecided" };
-    const forms = { gold: g.latex.slice(0, MAX_FORM_CHARS), pred: p.latex.slice(0, MAX_FORM_CHARS) };
+    // A percentage has two readings; the pair is equal when some reading of each side is.
+    const golds = percentReadings(gold);
+    const preds = percentReadings(pred);
     const decimals = writesDecimal(gold) || writesDecimal(pred);
-    const outcome = this.equivalent(g, p, decimals);
-    const status = outcome === "equal" ? "correct" : outcome === "different" ? "incorrect" : "undecided";
-    return { status, ...forms };
+    const unorderedLists = isTopLevelList(gold) && isTopLevelList(pred);
+    let forms: { gold: string; pred: string } | undefined;
+    let outcome: Outcome = "different";
+    for (const gText of golds) {
+      for (const pText of preds) {
+        const g = this.parse(gText);
+        const p = this.parse(pText);
+        if (!g || !p) {
+          outcome = "unknown";
+          continue;
+        }
+        forms ??= { gold: g.latex.slice(0, MAX_FORM_CHARS), pred: p.latex.slice(0, MAX_FORM_CHARS) };
+        const o =
+          unorderedLists && g.operator === "Tuple" && p.operator === "Tuple" && isFunction(g) && isFunction(p)
+            ? this.unorderedEquivalent(g.ops, p.ops, decimals)
+            : this.equivalent(g, p, decimals);
+        if (o === "equal") return { status: "correct", ...forms };
+        if (o === "unknown") outcome = "unknown";
+      }
+    }
+    if (!forms) return { status: "undecided" };
+    return { status: outcome === "different" ? "incorrect" : "undecided", ...forms };
   }
 
   private parse(answer: string): Expression | null {
@@ -155,6 +173,8 @@ export class SymbolicComparer {
     if (structA || structB) {
       if (opA !== opB || !isFunction(a) || !isFunction(b)) return "unknown";
       if (opA === "Interval") return this.intervalsEquivalent(a.ops, b.ops, decimals);
+      // Matrix(rows, delimiters?): the delimiters (pmatrix, bmatrix) are looks, not value.
+      if (opA === "Matrix") return this.equivalent(a.ops[0]!, b.ops[0]!, decimals);
       return STRUCTURAL_UNORDERED.has(opA)
         ? this.unorderedEquivalent(a.ops, b.ops, decimals)
         : this.orderedEquivalent(a.ops, b.ops, decimals);

@@ -52,6 +52,10 @@ export function normalizeForLibrary(answer: string): string {
     }
   }
   s = s
+    // Font commands change the look, not the value: \mathrm{E} is E.
+    .replace(/\\(?:math(?:rm|bf|it|sf|cal|bb|frak|scr)|textbf|textit|boldsymbol|operatorname)\s*\{([^{}]*)\}/g, "$1")
+    // "19, 46, and 82": the word joins list items.
+    .replace(/,?\s*(?:\\text\s*\{\s*and\s*\}|\band\b)\s*/g, ", ")
     .replace(/\\(?:displaystyle|textstyle|quad|qquad)(?![A-Za-z])/g, " ")
     .replace(/\\[!,;:]/g, " ")
     .replace(/\\[dt]frac\b/g, "\\frac")
@@ -67,4 +71,28 @@ export function normalizeForLibrary(answer: string): string {
 /** Whether the answer writes a decimal with a fractional part ("0.25", ".5"), i.e. a value known only to its written digits. */
 export function writesDecimal(answer: string): boolean {
   return /(?:^|[^\d])\.\d|\d\.\d/.test(answer);
+}
+
+/** Whether the answer is a list at its top level ("1, 2, 3", "(1,2),(3,4)"): Math-Verify compares such lists as sets. */
+export function isTopLevelList(answer: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < answer.length; i++) {
+    const c = answer[i];
+    if (c === "\\") {
+      i++; // an escaped character (\{, \,) is not a bracket or a separator
+      continue;
+    }
+    if (c === "(" || c === "[" || c === "{") depth++;
+    else if (c === ")" || c === "]" || c === "}") depth--;
+    else if (c === "," && depth === 0) return true;
+  }
+  return false;
+}
+
+/** The two readings of a percentage: "28\\%" is 28 (DESIGN.md: percent on bare numbers) and also 0.28. */
+export function percentReadings(answer: string): string[] {
+  if (!/\\?%/.test(answer)) return [answer];
+  const bare = answer.replace(/\\?%/g, "");
+  const fraction = answer.replace(/(\d+(?:\.\d+)?)\s*\\?%/g, "($1/100)").replace(/\\?%/g, "");
+  return bare === fraction ? [bare] : [bare, fraction];
 }
