@@ -59,6 +59,13 @@ describe("veritrace report (command)", () => {
     expect(badAudit.stderr).toContain(`${audit}:3: rule:`);
   });
 
+  it("exits 1 and names the file when the page cannot be written", () => {
+    const out = join(dir, "no-such-dir", "r.html");
+    const res = runCli(["report", summaryPath, "--html", out]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(`cannot write ${out}`);
+  });
+
   it("exits 2 on usage errors", () => {
     expect(runCli(["report"]).code).toBe(2);
     const unknown = runCli(["report", summaryPath, "--no-such-option"]);

@@ -1,5 +1,5 @@
 // `veritrace report`: summary.json (+ plan.json, audit.jsonl) → one self-contained HTML page.
-import { createReadStream, renameSync, writeFileSync } from "node:fs";
+import { createReadStream, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { AuditTally, buildReportModel, parsePlan, parseSummary, renderHtml, ReportInputError } from "../../report/index.js";
 import { InputError, parseCommandArgs, parsePositiveNumber, readJsonFile, runCommand, UsageError, writeJson } from "../util.js";
@@ -63,8 +63,13 @@ export function run(argv: string[]): Promise<number> {
       const html = renderHtml(model);
       // Write beside the target and rename, so that a reader never sees half a page.
       const tmp = `${htmlPath}.tmp-${process.pid}`;
-      writeFileSync(tmp, html);
-      renameSync(tmp, htmlPath);
+      try {
+        writeFileSync(tmp, html);
+        renameSync(tmp, htmlPath);
+      } catch (err: any) {
+        rmSync(tmp, { force: true });
+        throw new Error(`cannot write ${htmlPath}: ${err?.code ?? err}`);
+      }
       if (values.json) {
         writeJson({
           html: htmlPath,
