@@ -22,6 +22,11 @@ describe("bare answers", () => {
     expect(ex(text, false)).toEqual({ answer, rule: "bare" });
   });
 
+  it("a non-string is a clear error", () => {
+    expect(() => extractAnswer(null as unknown as string)).toThrow("extractAnswer: expected a string, got null");
+    expect(() => extractAnswer(5 as unknown as string)).toThrow(TypeError);
+  });
+
   it("empty and blank input have no answer", () => {
     expect(ex("")).toEqual({ answer: null, rule: "none" });
     expect(ex("   ")).toEqual({ answer: null, rule: "none" });

@@ -269,6 +269,8 @@ describe("problem ids", () => {
 describe("invalid rows", () => {
   it.each([
     [null, /row is null, expected a JSON object/],
+    [undefined, /row is undefined, expected a JSON object/],
+    [true, /row is a boolean/],
     [[1, 2], /row is an array/],
     [42, /row is a number/],
     ["just text", /fits no trace format/],

@@ -29,6 +29,7 @@ export interface ExtractOptions {
 const NONE: Extraction = { answer: null, rule: "none" };
 
 export function extractAnswer(text: string, options: ExtractOptions = {}): Extraction {
+  if (typeof text !== "string") throw new TypeError(`extractAnswer: expected a string, got ${text === null ? "null" : typeof text}`);
   if (options.response !== true && !looksLikeResponse(text)) {
     const bare = stripMathDelimiters(text);
     return bare === "" ? NONE : { answer: bare, rule: "bare" };

@@ -77,7 +77,7 @@ export function detectFormat(row: unknown): TraceFormat | null {
 type Response = { ok: true; parsed: ParsedText; problem: string | null } | { ok: false; reason: string };
 
 function describe(value: unknown): string {
-  if (value === null) return "null";
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return "an array";
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
