@@ -111,6 +111,17 @@ describe("limits", () => {
     expect(after.output).toBe("42\n");
   });
 
+  it("re-posts the calls queued behind a killed one to the new worker, flagging the lost namespace", async () => {
+    await sb.run("state = 1", { session: "q" });
+    const [stuck, queued] = await Promise.all([
+      sb.run("while True:\n    try:\n        while True: pass\n    except KeyboardInterrupt:\n        pass", { session: "q" }),
+      sb.run("'queued ran'", { session: "q" }),
+    ]);
+    expect(stuck.status).toBe("timeout");
+    expect(queued).toEqual({ status: "completed", stdout: "'queued ran'\n", stderr: "", output: "'queued ran'\n", sessionReset: true });
+    expect((await sb.run("state", { session: "q" })).stdout).toContain("NameError");
+  });
+
   it("bounds time.sleep by the time limit", async () => {
     const r = await sb.run("import time\ntime.sleep(60)");
     expect(r.status).toBe("timeout");

@@ -272,6 +272,8 @@ class _Session:
 
 def _silenced(code):
     """IPython: a cell whose last token is `;` does not echo its value."""
+    if ";" not in code:
+        return False
     try:
         tokens = [
             t
@@ -407,6 +409,8 @@ _GUARDS = []
 _BLOCKER = None
 _META_PATH = []
 _PINNED_MODULES = {}
+_BLOCKED_LOADED = ()
+_MODULE_COUNT = [0]
 
 
 def _protect(obj, name, value):
@@ -425,8 +429,14 @@ def _reassert_guards():
     for name, module in _PINNED_MODULES.items():
         if sys.modules.get(name) is not module:
             sys.modules[name] = module
-    for name in [m for m in sys.modules if _is_blocked(m)]:
-        del sys.modules[name]
+    # Blocked modules can only come back by assignment into sys.modules (imports are refused).
+    for name in _BLOCKED_LOADED:
+        if name in sys.modules:
+            del sys.modules[name]
+    if len(sys.modules) != _MODULE_COUNT[0]:
+        for name in [m for m in sys.modules if _is_blocked(m)]:
+            del sys.modules[name]
+        _MODULE_COUNT[0] = len(sys.modules)
 
 
 def _disabled(what):
@@ -461,6 +471,8 @@ def guard(timeout_seconds):
     import posix
     import signal
 
+    global _BLOCKED_LOADED
+    _BLOCKED_LOADED = tuple(name for name in sys.modules if _is_blocked(name)) + _BLOCKED_MODULES
     for name in list(sys.modules):
         if _is_blocked(name):
             del sys.modules[name]

@@ -1,11 +1,16 @@
 // The interpreter pool: one single-thread piscina pool per slot, so that a session's namespace stays on
-// the slot it was bound to and a slot runs one call at a time (its time limit starts when it runs, not
-// while it waits). Calls are bounded: the interrupt buffer at timeoutMs, then a hard kill (abort, which
-// terminates the worker) after graceMs; piscina replaces a terminated worker. A slot whose interpreter
-// failed or whose heap grew past recycleBytes gets a fresh pool. Runs inside the isolated pool process.
+// the slot it was bound to. A slot runs its jobs in order, with the next job already posted to the
+// worker while the current one runs (a pipeline of depth 2: the worker never waits for a round trip).
+// A job's time limit starts when it becomes the running one, not while it waits. Calls are bounded: the
+// interrupt buffer at timeoutMs, then a hard kill (abort, which terminates the worker) after graceMs;
+// piscina replaces a terminated worker and the jobs queued behind the killed one are posted again to the
+// new worker (they had not started). A slot whose interpreter failed or whose heap grew past recycleBytes
+// drains and gets a fresh pool. Runs inside the isolated pool process.
 import { Piscina } from "piscina";
 import type { PoolConfig, RunResult } from "./types.js";
 
+/** Jobs posted to a worker ahead of time. */
+const PIPELINE_DEPTH = 2;
 /** Time a replacement interpreter gets to start (a cold start on a loaded machine can take seconds). */
 const WORKER_START_LIMIT_MS = 120_000;
 
@@ -17,13 +22,34 @@ interface WorkerReply {
   fatal: boolean;
 }
 
+interface Job {
+  /** The task for the worker (the interrupt buffer is added per dispatch). */
+  task: { op: "run"; session: string; code: string; maxChars: number } | { op: "close"; session: string } | { op: "ping" };
+  session: SessionState | null;
+  done: (result: RunResult | null) => void;
+  /** Bumped on every dispatch, so that answers to an abandoned dispatch are ignored. */
+  token: number;
+  abort: AbortController | null;
+  flag: Int32Array | null;
+  soft: NodeJS.Timeout | null;
+  hard: NodeJS.Timeout | null;
+  interrupted: boolean;
+  killed: boolean;
+  reset: boolean;
+}
+
 interface Slot {
   index: number;
   pool: Piscina;
   /** Bumped whenever the slot's interpreter is replaced: namespaces of older generations are gone. */
   generation: number;
-  /** Serializes the slot's calls. */
-  queue: Promise<unknown>;
+  waiting: Job[];
+  /** Jobs posted to the worker, in order; the first is the one running. */
+  posted: Job[];
+  /** Set while the worker is being replaced: nothing is posted meanwhile. */
+  restarting: boolean;
+  /** Set when the interpreter must be replaced once its posted jobs are done. */
+  draining: boolean;
   sessions: number;
 }
 
@@ -57,7 +83,7 @@ export class InterpreterPool {
 
   constructor(private readonly config: PoolConfig) {
     for (let i = 0; i < config.workers; i++) {
-      this.slots.push({ index: i, pool: this.newPiscina(), generation: 0, queue: Promise.resolve(), sessions: 0 });
+      this.slots.push({ index: i, pool: this.newPiscina(), generation: 0, waiting: [], posted: [], restarting: false, draining: false, sessions: 0 });
     }
   }
 
@@ -67,7 +93,7 @@ export class InterpreterPool {
       filename: c.workerFile,
       minThreads: 1,
       maxThreads: 1,
-      concurrentTasksPerWorker: 1,
+      concurrentTasksPerWorker: PIPELINE_DEPTH,
       idleTimeout: Infinity,
       // The wasm heap is capped by the worker itself (installMemoryCap); V8's limits cover the JS side.
       workerData: {
@@ -94,17 +120,13 @@ export class InterpreterPool {
   async run(sessionId: string, code: string, ephemeral: boolean): Promise<RunResult> {
     const session = this.bind(sessionId);
     session.calls += 1;
+    let result: RunResult;
     if (session.calls > this.config.maxCallsPerSession) {
-      return errorResult(`Session call limit reached: session '${sessionId}' has used its ${this.config.maxCallsPerSession} calls`);
+      result = errorResult(`Session call limit reached: session '${sessionId}' has used its ${this.config.maxCallsPerSession} calls`);
+    } else {
+      const task = { op: "run" as const, session: sessionId, code, maxChars: this.config.maxOutputChars };
+      result = (await this.submit(session.slot, task, session))!;
     }
-    const slot = session.slot;
-    const result = await this.enqueue(slot, async () => {
-      const reset = session.started && session.generation !== slot.generation;
-      session.generation = slot.generation;
-      session.started = true;
-      const r = await this.execute(slot, sessionId, code);
-      return reset ? { ...r, sessionReset: true } : r;
-    });
     if (ephemeral) this.closeSession(sessionId);
     return result;
   }
@@ -114,11 +136,7 @@ export class InterpreterPool {
     if (!session) return;
     this.sessions.delete(sessionId);
     session.slot.sessions -= 1;
-    const slot = session.slot;
-    const generation = session.generation;
-    void this.enqueue(slot, async () => {
-      if (slot.generation === generation) await slot.pool.run({ op: "close", session: sessionId }).catch(() => {});
-    });
+    if (session.started && session.generation === session.slot.generation) void this.submit(session.slot, { op: "close", session: sessionId }, null);
   }
 
   async close(): Promise<void> {
@@ -137,49 +155,99 @@ export class InterpreterPool {
     return session;
   }
 
-  private enqueue<T>(slot: Slot, job: () => Promise<T>): Promise<T> {
-    const next = slot.queue.then(job, job);
-    slot.queue = next.catch(() => {});
-    return next;
+  private submit(slot: Slot, task: Job["task"], session: SessionState | null): Promise<RunResult | null> {
+    return new Promise((done) => {
+      slot.waiting.push({ task, session, done, token: 0, abort: null, flag: null, soft: null, hard: null, interrupted: false, killed: false, reset: false });
+      this.pump(slot);
+    });
   }
 
-  /** Runs one cell on the slot's worker with the interrupt, the hard kill and the recycling rules. */
-  private async execute(slot: Slot, sessionId: string, code: string): Promise<RunResult> {
-    const c = this.config;
-    const interrupt = new SharedArrayBuffer(4);
-    const flag = new Int32Array(interrupt);
-    const abort = new AbortController();
-    let interrupted = false;
-    let killed = false;
-    const soft = setTimeout(() => {
-      interrupted = true;
-      Atomics.store(flag, 0, 2); // SIGINT: Python raises KeyboardInterrupt at its next check
-    }, c.timeoutMs);
-    const hard = setTimeout(() => {
-      killed = true;
-      abort.abort(); // piscina terminates the worker and starts a new one
-    }, c.timeoutMs + c.graceMs);
-    let reply: WorkerReply;
-    try {
-      reply = (await slot.pool.run(
-        { op: "run", session: sessionId, code, maxChars: c.maxOutputChars, interrupt },
-        { signal: abort.signal },
-      )) as WorkerReply;
-    } catch (err) {
-      clearTimeout(soft);
-      clearTimeout(hard);
-      // piscina replaces the terminated worker; the slot's next call starts once it is up, so that its
-      // time limit does not count the new interpreter's start-up.
-      slot.generation += 1;
-      await this.waitUntilUp(slot);
-      if (killed) return timeoutResult(c.timeoutMs);
-      return errorResult(`sandbox worker failed: ${String((err as Error)?.message ?? err).split("\n")[0]}`);
+  /** Posts waiting jobs to the worker, up to the pipeline depth. */
+  private pump(slot: Slot): void {
+    while (!slot.restarting && !slot.draining && slot.posted.length < PIPELINE_DEPTH && slot.waiting.length > 0) {
+      const job = slot.waiting.shift()!;
+      slot.posted.push(job);
+      this.post(slot, job);
+      if (slot.posted.length === 1) this.arm(slot, job);
     }
-    clearTimeout(soft);
-    clearTimeout(hard);
-    if (reply.fatal || reply.memoryBytes > c.recycleBytes) await this.recycle(slot);
-    const status = interrupted ? "timeout" : reply.status === "completed" ? "completed" : "error";
-    return { status, stdout: reply.stdout, stderr: reply.stderr, output: reply.stdout + reply.stderr };
+  }
+
+  private post(slot: Slot, job: Job): void {
+    const token = ++job.token;
+    job.abort = new AbortController();
+    const interrupt = new SharedArrayBuffer(4);
+    job.flag = new Int32Array(interrupt);
+    const task = job.task.op === "run" ? { ...job.task, interrupt } : job.task;
+    slot.pool.run(task, { signal: job.abort.signal }).then(
+      (reply) => {
+        if (job.token === token) this.finished(slot, job, reply as WorkerReply);
+      },
+      (err) => {
+        if (job.token === token) void this.failed(slot, job, err);
+      },
+    );
+  }
+
+  /** The job is now the one running on the worker: its clock starts. */
+  private arm(slot: Slot, job: Job): void {
+    const c = this.config;
+    if (job.session) {
+      job.reset = job.session.started && job.session.generation !== slot.generation;
+      job.session.generation = slot.generation;
+      job.session.started = true;
+    }
+    const limit = job.task.op === "run" ? c.timeoutMs : WORKER_START_LIMIT_MS;
+    const flag = job.flag!;
+    job.soft = setTimeout(() => {
+      job.interrupted = true;
+      Atomics.store(flag, 0, 2); // SIGINT: Python raises KeyboardInterrupt at its next check
+    }, limit);
+    job.hard = setTimeout(() => {
+      job.killed = true;
+      job.abort!.abort(); // piscina terminates the worker and starts a new one
+    }, limit + c.graceMs);
+  }
+
+  private disarm(job: Job): void {
+    if (job.soft) clearTimeout(job.soft);
+    if (job.hard) clearTimeout(job.hard);
+    job.soft = job.hard = null;
+  }
+
+  private finished(slot: Slot, job: Job, reply: WorkerReply): void {
+    this.disarm(job);
+    slot.posted.shift();
+    if (job.task.op === "run") {
+      const status = job.interrupted ? "timeout" : reply.status === "completed" ? "completed" : "error";
+      const result: RunResult = { status, stdout: reply.stdout, stderr: reply.stderr, output: reply.stdout + reply.stderr };
+      job.done(job.reset ? { ...result, sessionReset: true } : result);
+      if (reply.fatal || reply.memoryBytes > this.config.recycleBytes) slot.draining = true;
+    } else job.done(null);
+    if (slot.posted.length > 0) this.arm(slot, slot.posted[0]);
+    else if (slot.draining) void this.recycle(slot);
+    this.pump(slot);
+  }
+
+  /** The running job was killed or its worker died: the jobs posted behind it never ran; post them again. */
+  private async failed(slot: Slot, job: Job, err: unknown): Promise<void> {
+    this.disarm(job);
+    const behind = slot.posted.filter((j) => j !== job);
+    for (const j of behind) {
+      this.disarm(j);
+      j.token++; // their pending answers (rejections from the terminated worker) are ignored
+    }
+    slot.posted = [];
+    slot.waiting.unshift(...behind);
+    if (job.task.op === "run") {
+      job.done(job.killed ? timeoutResult(this.config.timeoutMs) : errorResult(`sandbox worker failed: ${String((err as Error)?.message ?? err).split("\n")[0]}`));
+    } else job.done(null);
+    // piscina replaces the terminated worker; the next job starts once it is up, so that its time limit
+    // does not count the new interpreter's start-up.
+    slot.generation += 1;
+    slot.restarting = true;
+    await this.waitUntilUp(slot);
+    slot.restarting = false;
+    this.pump(slot);
   }
 
   /** Waits (bounded) until the slot's current worker answers. */
@@ -195,12 +263,16 @@ export class InterpreterPool {
     }
   }
 
-  /** Gives the slot a fresh interpreter (its namespaces are gone). */
+  /** Gives a drained slot a fresh interpreter (its namespaces are gone). */
   private async recycle(slot: Slot): Promise<void> {
+    slot.restarting = true;
+    slot.draining = false;
     const old = slot.pool;
     slot.pool = this.newPiscina();
     slot.generation += 1;
     await old.destroy().catch(() => {});
     await this.waitUntilUp(slot);
+    slot.restarting = false;
+    this.pump(slot);
   }
 }
