@@ -199,7 +199,8 @@ std::string print(const Arena& a, uint32_t n, Budget& budget, int depth) {
     case Kind::Binom: case Kind::Abs: case Kind::Root: {
       Rational v;
       Budget local(budget.limits());
-      if (eval_exact(a, n, local, v) == Eval::Ok) return v.to_string();
+      // Values past ~1,200 digits keep their written form: printing them costs more than it tells.
+      if (eval_exact(a, n, local, v) == Eval::Ok && v.bit_length() <= 4096) return v.to_string();
       break;
     }
     default: break;
