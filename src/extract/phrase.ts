@@ -8,8 +8,7 @@ import { mathSpanAt } from "./math-spans.js";
 const MAX_PHRASES_EXAMINED = 8;
 /** A plain (undelimited) answer after a phrase is at most this long. */
 const MAX_PLAIN_ANSWER = 200;
-/** How far after a phrase the delimited math may start / end. */
-const MAX_GAP = 40;
+/** Delimited math after a phrase is looked for up to this many characters. */
 const MAX_SPAN = 4000;
 
 const SPELLINGS = ["answer", "Answer", "ANSWER"] as const;
@@ -92,8 +91,9 @@ export function answerAfterPhrase(text: string): string | null {
     before = at - 1;
     const start = phraseEnd(text, at);
     if (start === -1) continue;
+    // Math right after the phrase (past spaces, newlines and emphasis), else the rest of the line.
     const span = mathSpanAt(text, start, MAX_SPAN);
-    if (span !== null && span.start - start <= MAX_GAP) {
+    if (span !== null) {
       if (span.content !== "") return span.content;
       continue;
     }
