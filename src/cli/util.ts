@@ -142,7 +142,11 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
   return { line, column: offset - lineStart + 1 };
 }
 
-/** Progress reporting on stderr, only when stderr is a terminal (a no-op in pipes, files and CI). */
+/**
+ * A one-line status on stderr ("bench: verify at 2 threads…"), only when stderr is a terminal (a no-op in
+ * pipes, files and CI). For a byte-based progress bar with rate and ETA over streamed input, use
+ * src/cli/progress.ts.
+ */
 export interface Progress {
   update(message: string): void;
   done(message?: string): void;
