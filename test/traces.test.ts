@@ -212,6 +212,12 @@ describe("NeMo-Skills rows", () => {
     expect("predictedAnswer" in parsed({ problem: "p", generation: "x" })).toBe(false);
   });
 
+  it("a top-level reasoning_content is reasoning", () => {
+    const trace = parsed({ problem: "p", expected_answer: "2", generation: "So \\boxed{2}", reasoning_content: "think \\boxed{3}" });
+    expect(trace.reasoningText).toBe("think \\boxed{3}");
+    expect(trace.finalText).toBe("So \\boxed{2}");
+  });
+
   it("an empty generation is a trace with no answer, not invalid input", () => {
     const trace = parsed({ problem: "p", expected_answer: "2", generation: "" });
     expect(trace.finalText).toBe("");

@@ -21,7 +21,7 @@ import {
 import { parseHarmony } from "./harmony.js";
 import { parseMessages } from "./messages.js";
 import { parseOpenMathTir } from "./openmath.js";
-import type { ParsedText } from "./parsed-text.js";
+import { appendReasoning, type ParsedText } from "./parsed-text.js";
 import { isHarmonyText, parseResponseText } from "./response-text.js";
 
 export { parseHarmony } from "./harmony.js";
@@ -87,6 +87,11 @@ function textField(row: Row, field: string, parse: (text: string) => ParsedText)
   const value = row[field];
   if (typeof value !== "string") return { ok: false, reason: `\`${field}\` is ${describe(value)}, expected a string` };
   const parsed = parse(value);
+  // A row that split the reasoning out of its text (NeMo-Skills with parse_reasoning, vLLM
+  // reasoning parsers) keeps it in a top-level `reasoning_content`.
+  if (typeof row.reasoning_content === "string") {
+    parsed.reasoningText = appendReasoning(row.reasoning_content, parsed.reasoningText);
+  }
   return { ok: true, parsed, problem: parsed.problem ?? null };
 }
 
