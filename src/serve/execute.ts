@@ -3,7 +3,6 @@
 // the session comes in the X-Session-ID header (older clients: `session_id` in the body), the answer is
 // {process_status: "completed" | "error" | "timeout", stdout, stderr}, each stream cut at
 // max_output_characters with the literal "<output cut>".
-import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { executeRequestSchema, sessionIdSchema, validate } from "./schemas.js";
 import type { SessionRegistry } from "./sessions.js";
@@ -21,7 +20,8 @@ export interface SandboxRunResult {
 
 /** What the server needs of the sandbox (src/serve/engines.ts adapts src/sandbox's Sandbox). */
 export interface ExecutionSandbox {
-  run(code: string, options: { session: string; timeoutMs?: number }): Promise<SandboxRunResult>;
+  /** Without a session, the call runs in a fresh namespace that the sandbox drops afterwards. */
+  run(code: string, options: { session?: string; timeoutMs?: number }): Promise<SandboxRunResult>;
   closeSession(id: string): unknown;
   close(): Promise<void>;
   /**
@@ -91,9 +91,8 @@ export function cutOutput(text: string, max: number): string {
   return text;
 }
 
-// Sandbox session names: a client's id and the one-shot sessions of stateless calls never collide.
+// Sandbox session names of clients' sessions (prefixed: room for other kinds of sessions later).
 const clientSession = (id: string) => `client:${id}`;
-const oneShotSession = () => `oneshot:${randomUUID()}`;
 
 function headerSession(request: FastifyRequest): string | undefined {
   const value = request.headers["x-session-id"];
@@ -123,14 +122,14 @@ export function registerExecuteRoutes(
     }
     // `python` runs in a fresh state, as NeMo-Skills' `python -c`; `ipython` without a session does too
     // (what its older server did) rather than failing.
-    const stateful = body.language === "ipython" && rawSession !== undefined;
-    const session = stateful ? clientSession(rawSession!) : oneShotSession();
+    const clientId = body.language === "ipython" ? rawSession : undefined; // set: a stateful call
+    const session = clientId !== undefined ? clientSession(clientId) : undefined;
     const timeoutMs =
       sandbox.fixedTimeoutMs ??
       Math.min(body.timeout !== undefined ? body.timeout * 1000 : limits.defaultTimeoutMs, limits.maxTimeoutMs);
     const outputChars = Math.min(body.max_output_characters ?? limits.defaultOutputChars, limits.maxOutputChars);
 
-    const newSession = stateful ? sessions.begin(rawSession!) : undefined;
+    const newSession = clientId !== undefined ? sessions.begin(clientId) : undefined;
     try {
       const result = withTimeoutMessage(await sandbox.run(body.generated_code, { session, timeoutMs }), timeoutMs);
       if (isWorkerFailure(result)) {
@@ -153,8 +152,7 @@ export function registerExecuteRoutes(
       const message = `veritrace: the sandbox failed during this call (${(err as Error)?.message ?? String(err)}); the session state may be lost`;
       return executeFailure(reply, 500, message);
     } finally {
-      if (stateful) sessions.end(rawSession!);
-      else await Promise.resolve(sandbox.closeSession(session)).catch(() => undefined);
+      if (clientId !== undefined) sessions.end(clientId);
     }
   });
 

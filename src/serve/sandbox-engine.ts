@@ -9,7 +9,7 @@ export async function startSandbox(options: SandboxStartOptions): Promise<Execut
   const sandbox = await Sandbox.start(options);
   return {
     fixedTimeoutMs: options.timeoutMs ?? 10_000,
-    run: (code, { session }) => sandbox.run(code, { session }),
+    run: (code, { session }) => sandbox.run(code, session === undefined ? {} : { session }),
     closeSession: (id) => sandbox.closeSession(id),
     close: () => sandbox.close(),
   };
