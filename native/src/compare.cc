@@ -101,6 +101,12 @@ class Comparer {
     }
 
     if (gk == Kind::Tuple && pk == Kind::Tuple) return ordered_equal(g, p, depth);
+    // A row or column vector written as a tuple.
+    if ((gk == Kind::Matrix && pk == Kind::Tuple) || (gk == Kind::Tuple && pk == Kind::Matrix)) {
+      uint32_t m = gk == Kind::Matrix ? g : p;
+      if ((a_[m].rows == 1 || a_[m].cols == 1) && a_[g].count == a_[p].count) return ordered_equal(g, p, depth);
+      return Verdict::NotEqual;
+    }
     // Matrix arithmetic written out (A + B, A B): evaluate exactly, then compare entries.
     if (gk == Kind::Matrix || pk == Kind::Matrix) {
       uint32_t gm = gk == Kind::Matrix ? g : matrix_value(g, 0), pm = pk == Kind::Matrix ? p : matrix_value(p, 0);

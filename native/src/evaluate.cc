@@ -47,6 +47,8 @@ uint64_t powmod(uint64_t b, uint64_t e, uint64_t p) {
 }
 uint64_t invmod(uint64_t a, uint64_t p) { return powmod(a, p - 2, p); }
 
+bool is_known_function(const std::string& name);
+
 bool has_symbols(const Arena& a, uint32_t n, int depth = 0) {
   if (depth > 400) return true;
   const Node& node = a[n];
@@ -74,7 +76,8 @@ bool exact_root(const BigInt& v, uint64_t n, BigInt& out) {
 void collect_symbols(const Arena& a, uint32_t n, std::vector<std::string>& out, int depth) {
   if (depth > 400) return;
   const Node& node = a[n];
-  if (node.kind == Kind::Symbol || (node.kind == Kind::Func && node.value < a.strings.size())) {
+  // Symbols and unknown functions (f, g) are the free names; sin, ln, ... are not.
+  if (node.kind == Kind::Symbol || (node.kind == Kind::Func && !is_known_function(a.str(n)))) {
     const std::string& name = a.str(n);
     if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
   }

@@ -29,8 +29,9 @@ Side read_side(std::string_view text, Arena& arena, const Limits& limits) {
 
 std::string canonical_of(Arena& arena, const Side& s, Budget& budget) {
   if (!s.ok()) return std::string();
-  uint32_t root = prepare(arena, s.parsed.root, budget);
-  return print(arena, root, budget);
+  // The key of an answer is the value it states: "x = 5" and "5" share one.
+  uint32_t root = relation_value(arena, prepare(arena, s.parsed.root, budget));
+  return print(arena, prepare(arena, root, budget), budget);
 }
 
 }  // namespace
