@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countSegments, encodeSegments, loadTokenizer, type Segment, type TokenCounter } from "../src/tokenize/index.js";
+import { countSegments, encodeSegments, loadTokenizer, longPieceEncoder, type Segment, type TokenCounter } from "../src/tokenize/index.js";
 
 const require = createRequire(import.meta.url);
 
@@ -143,6 +143,38 @@ describe("o200k_harmony", () => {
     const ref = Array.from(wasm.encode(text, "all") as Uint32Array);
     expect(encodeSegments(tok, harmonySegments(text))).toEqual(ref);
     expect(countSegments(tok, harmonySegments(text))).toBe(ref.length);
+  });
+
+  it("encodes long runs without spaces (the O(n log n) merge) exactly as tiktoken does", () => {
+    const runs = [
+      "x".repeat(3000),
+      "ab".repeat(1500),
+      "Q".repeat(2000) + "rest of text",
+      " ".repeat(3000) + "x",
+      ".\n" + "\n".repeat(2000),
+      "=".repeat(2500) + "\n" + "-".repeat(700),
+      "aGVsbG8gd29ybGQ".repeat(200), // base64-like
+      "ünï".repeat(400) + "東京".repeat(300),
+      "before " + "z".repeat(1000) + " middle " + "1234567890".repeat(100) + " after",
+    ];
+    for (const text of runs) {
+      const ref = Array.from(wasm.encode_ordinary(text) as Uint32Array);
+      expect(tok.encodeText(text)).toEqual(ref);
+      expect(tok.countText(text)).toBe(ref.length);
+    }
+  });
+
+  it("the heap merge alone agrees with tiktoken on the whole corpus", async () => {
+    const heapOnly = await longPieceEncoder();
+    let mismatches = 0;
+    for (const text of corpusTexts()) {
+      if (heapOnly(text).join() !== Array.from(wasm.encode_ordinary(text) as Uint32Array).join()) mismatches++;
+    }
+    expect(mismatches).toBe(0);
+  });
+
+  it("counts a million-character run in bounded time (8 x's per token)", () => {
+    expect(tok.countText("x".repeat(1_000_000))).toBe(125_000);
   });
 
   it("counts literal special-token strings inside text as ordinary text", () => {

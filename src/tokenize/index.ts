@@ -6,6 +6,7 @@
 //   o200k_harmony          gpt-tokenizer's o200k_harmony (pure JS, fastest of the npm options measured)
 //   PATH/tokenizer.json    @huggingface/tokenizers (pure JS port of HF tokenizers), e.g. Qwen
 import { readFileSync } from "node:fs";
+import { bytePairMerge, RankTable } from "./bpe.js";
 import { basename, dirname, join } from "node:path";
 
 /** A piece of a rendered trace: ordinary text, or one special token by name (e.g. "<|start|>"). */
@@ -65,17 +66,23 @@ export function loadTokenizer(spec: string = DEFAULT_TOKENIZER): Promise<TokenCo
   return pending;
 }
 
+/** A run this long of one pre-token class may make a pre-token whose quadratic merge in gpt-tokenizer
+ * costs more than a millisecond; texts that have one are encoded by the O(n log n) merge (bpe.ts). */
+export const LONG_RUN = 256;
+const LONG_RUN_PATTERN = new RegExp(`[\\p{L}\\p{M}]{${LONG_RUN}}|[^\\s\\p{L}\\p{N}]{${LONG_RUN}}|[\\s/]{${LONG_RUN}}`, "u");
+
 async function loadO200kHarmony(): Promise<TokenCounter> {
   const enc = await import("gpt-tokenizer/encoding/o200k_harmony");
   // Text is always ordinary text: the renderer inserts special tokens itself.
   const ordinary = { allowedSpecial: new Set<string>(), disallowedSpecial: new Set<string>() };
   const special = { allowedSpecial: "all" as const };
   const ids = new Map<string, number>();
+  const long = await longPieceEncoder();
   return {
     name: "o200k_harmony",
     template: "harmony",
-    countText: (text) => enc.countTokens(text, ordinary),
-    encodeText: (text) => enc.encode(text, ordinary),
+    countText: (text) => (LONG_RUN_PATTERN.test(text) ? long(text).length : enc.countTokens(text, ordinary)),
+    encodeText: (text) => (LONG_RUN_PATTERN.test(text) ? long(text) : enc.encode(text, ordinary)),
     specialId(token) {
       let id = ids.get(token);
       if (id === undefined) {
@@ -86,6 +93,23 @@ async function loadO200kHarmony(): Promise<TokenCounter> {
       }
       return id;
     },
+  };
+}
+
+/** o200k encoding with the heap merge for every pre-token (the rank table is built on first use). */
+export async function longPieceEncoder(): Promise<(text: string) => number[]> {
+  const { O200K_TOKEN_SPLIT_REGEX } = await import("gpt-tokenizer/encodingParams/constants");
+  // The same module instance the encoding loaded: index = rank, value = token text or bytes.
+  const ranks = (await import("gpt-tokenizer/bpeRanks/o200k_base")).default;
+  let table: RankTable | null = null;
+  const utf8 = new TextEncoder();
+  return (text) => {
+    table ??= new RankTable(ranks);
+    const ids: number[] = [];
+    for (const [piece] of text.matchAll(O200K_TOKEN_SPLIT_REGEX)) {
+      for (const id of bytePairMerge(utf8.encode(piece), table)) ids.push(id);
+    }
+    return ids;
   };
 }
 
