@@ -14,7 +14,8 @@ interface Difference extends Case {
   reason: string;
 }
 
-const cases: Case[] = readFileSync("/work/shared/corpus/extraction_cases.jsonl", "utf8")
+// The shared corpus sits beside the repository (../shared/corpus), as for the other suites.
+const cases: Case[] = readFileSync(new URL("../../shared/corpus/extraction_cases.jsonl", import.meta.url), "utf8")
   .split("\n")
   .filter((line) => line.trim() !== "")
   .map((line) => JSON.parse(line) as Case);
