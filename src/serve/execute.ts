@@ -14,11 +14,11 @@ export interface SandboxRunResult {
   stderr: string;
   /** The call ran in a fresh namespace although its session had run before (its worker was replaced). */
   sessionReset?: boolean;
-  /** The worker died under this call (rather than the Python code failing). */
+  /** The worker died under this call (an explicit flag for sandboxes that have one; src/sandbox says it in stderr). */
   workerFailed?: boolean;
 }
 
-/** What the server needs of the sandbox (src/serve/engines.ts adapts src/sandbox's Sandbox). */
+/** What the server needs of the sandbox (src/serve/sandbox-engine.ts adapts src/sandbox's Sandbox). */
 export interface ExecutionSandbox {
   /** Without a session, the call runs in a fresh namespace that the sandbox drops afterwards. */
   run(code: string, options: { session?: string; timeoutMs?: number }): Promise<SandboxRunResult>;

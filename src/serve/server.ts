@@ -14,9 +14,13 @@ export interface ServeOptions {
   port?: number;
   /** Sandbox worker threads (one Pyodide interpreter each). */
   workers?: number;
-  /** Timeout of a call whose request names none, and the sandbox's default, in ms. */
+  /**
+   * Time limit of a call, in ms. The server's own sandbox takes it once, for every call (src/sandbox has
+   * no per-call limit); a sandbox passed in `sandbox` without `fixedTimeoutMs` gets it for requests that
+   * name no `timeout`.
+   */
   timeoutMs?: number;
-  /** Upper bound of a request's `timeout`, in ms (default: max(timeoutMs, 60 s)). */
+  /** Upper bound of a request's `timeout` for a sandbox that takes a limit per call (default: max(timeoutMs, 60 s)). */
   maxTimeoutMs?: number;
   /** Upper bound of a request's max_output_characters (and the sandbox's own cut). */
   maxOutputChars?: number;
