@@ -113,6 +113,8 @@ describe("canonicalKey and groupEquivalent", () => {
     expect(canonicalKey("016")).toBe(canonicalKey("16"));
     expect(canonicalKey("\\{1,2\\}")).toBe(canonicalKey("\\{2,1\\}"));
     expect(canonicalKey("3")).not.toBe(canonicalKey("4"));
+    expect(canonicalKey("\\sqrt{8}")).toBe(canonicalKey("2\\sqrt2"));
+    expect(canonicalKey("x = 5")).toBe(canonicalKey("5"));
   });
 
   it("groups by equivalence in first-seen order, null answers get -1", () => {

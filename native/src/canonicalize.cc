@@ -219,6 +219,18 @@ std::string print(const Arena& a, uint32_t n, Budget& budget, int depth) {
     case Kind::Pow: return "(" + print(a, kid(0), budget, depth + 1) + "^" + print(a, kid(1), budget, depth + 1) + ")";
     case Kind::Root: {
       std::string idx = print(a, kid(1), budget, depth + 1);
+      // Surds in simplest form: sqrt(8) -> 2*sqrt(2), so that equal surds share a key.
+      Rational rad;
+      Budget local(budget.limits());
+      if (idx == "2" && eval_exact(a, kid(0), local, rad) == Eval::Ok && rad.is_integer() && rad.sign() > 0 &&
+          rad.num.fits_int64()) {
+        int64_t m = rad.num.to_int64(), k = 1;
+        for (int64_t f = 2; f * f <= m && f < 100000; ++f)
+          while (m % (f * f) == 0) { m /= f * f; k *= f; }
+        if (m == 1) return std::to_string(k);
+        std::string surd = "sqrt(" + std::to_string(m) + ")";
+        return k == 1 ? surd : "(" + std::to_string(k) + "*" + surd + ")";
+      }
       return idx == "2" ? "sqrt(" + print(a, kid(0), budget, depth + 1) + ")"
                         : "root(" + print(a, kid(0), budget, depth + 1) + "," + idx + ")";
     }
