@@ -78,7 +78,7 @@ describe("CLI conventions", () => {
     }
   });
 
-  it("--json prints one JSON document on stdout (grade, filter, bucket, merge)", () => {
+  it("--json prints one JSON document on stdout and no progress on a piped stderr (grade, filter, bucket, merge)", () => {
     const example = join(repoRoot, "examples/nemotron-math-v2/low.part_00.jsonl.gz");
     const runs: string[][] = [
       ["grade", example, "--summary", join(dir, "s.json"), "--json"],
@@ -90,6 +90,8 @@ describe("CLI conventions", () => {
       const res = runCli(args, { timeout: 300_000 });
       expect(res.code, `${args[0]}: ${res.stderr}`).toBe(0);
       expect(() => JSON.parse(res.stdout), `${args[0]} --json stdout`).not.toThrow();
+      // stderr is a pipe here: no progress bar, no cursor control.
+      expect(res.stderr, `${args[0]} stderr`).not.toMatch(/\r|\x1b\[/);
     }
   }, 600_000);
 
