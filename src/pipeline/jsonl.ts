@@ -60,9 +60,11 @@ async function* readLines(path: string, maxLineBytes: number): AsyncGenerator<Js
   let lineNumber = 0;
   const finish = (tail: Buffer): JsonlLine => {
     lineNumber++;
-    if (overflow > 0) {
-      const size = overflow + tail.length;
+    if (overflow > 0 || partBytes + tail.length > maxLineBytes) {
+      const size = overflow > 0 ? overflow + tail.length : partBytes + tail.length;
       overflow = 0;
+      parts = [];
+      partBytes = 0;
       return { text: "", lineNumber, tooLong: size };
     }
     const buf = parts.length === 0 ? tail : Buffer.concat([...parts, tail]);
