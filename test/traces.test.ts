@@ -303,6 +303,12 @@ describe("invalid rows", () => {
     expect(result).toEqual({ ok: false, reason: "line 12: `messages` is empty", problemId: "abc" });
   });
 
+  it("a failing row with a problem field keeps the hash of its problem as id", () => {
+    const result = parseTrace({ problem: "What?", expected_answer: "1", generation: null });
+    expect(result).toMatchObject({ ok: false, problemId: sha16("What?") });
+    expect(parseTrace({ problem: "What?", gold: "1" })).toMatchObject({ ok: false, problemId: sha16("What?") });
+  });
+
   it("a forced format the row does not fit is an error naming the format", () => {
     const result = parseTrace(fixture("B2-nemotron-tir"), { format: "openmath" });
     expect(result).toMatchObject({ ok: false, problemId: "0b6f9c2e-...." });

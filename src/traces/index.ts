@@ -162,19 +162,25 @@ export function parseTrace(row: unknown, context: ParseContext = {}): ParsedRow 
   const record: Row | null = typeof row === "string" ? { text: row } : isRecord(row) ? row : null;
   if (record === null) return fail(`row is ${describe(row)}, expected a JSON object`, context, null);
   const explicitId = explicitProblemId(record);
+  // For rows that fail: the id when the row states one or has a problem field (sharding by
+  // problem keeps such rows with their problem).
+  const knownId = (): string | null => {
+    const problem = problemTextOf(record);
+    return explicitId ?? (problem !== null ? hashProblem(problem) : null);
+  };
 
   const format = context.format ?? detectFormat(row);
   if (format === null) {
     return fail(
       "row fits no trace format: expected `messages`, `generation`, `generated_solution`, `response`, or harmony text",
       context,
-      explicitId,
+      knownId(),
     );
   }
   const response = responseOf(record, format);
   if (!response.ok) {
     const prefix = context.format !== undefined ? `row does not fit format ${format}: ` : "";
-    return fail(prefix + response.reason, context, explicitId);
+    return fail(prefix + response.reason, context, knownId());
   }
   const { parsed } = response;
 
