@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { filterProblems, withReference, type FilterSummary } from "../src/pipeline/filter.js";
+import { filterProblems, withReference, type FilterOptions, type FilterSummary } from "../src/pipeline/filter.js";
 import { runCli } from "./helpers/cli.js";
 
 type Mode = "high" | "medium" | "low";
@@ -254,6 +254,34 @@ describe("filterProblems on the hand-built dataset", () => {
         .map((a) => JSON.stringify([a.problem, a.outcome]))
         .sort();
     expect(decisions(audit2)).toEqual(decisions(join(dir, "audit.jsonl")));
+  });
+});
+
+describe("filter options", () => {
+  const decisions = async (name: string, options: Partial<FilterOptions>) => {
+    const auditPath = join(dir, `${name}.audit.jsonl`);
+    const result = await filterProblems([paths.high, paths.medium, paths.low], { out: null, audit: auditPath, ...options });
+    const rows = readFileSync(auditPath, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    return { result, find: (problem: string, rule: string) => rows.find((a) => a.problem === problem && a.rule === rule) };
+  };
+
+  it("--repair-votes all lets low-mode attempts vote: the reference 7 of 'repaired' is then matched and kept", async () => {
+    const { result, find } = await decisions("votes-all", { repairVotes: "all" });
+    expect(find("repaired", "reference")).toMatchObject({ inputs: { votes: "all", reference_votes: 4 }, outcome: "kept" });
+    expect(result.problems.referenceReplaced).toBe(0);
+  });
+
+  it("--trivial-mode high measures triviality on the high-mode attempts", async () => {
+    const { result, find } = await decisions("trivial-high", { trivialMode: "high" });
+    expect(find("repaired", "trivial")).toMatchObject({ inputs: { mode: "high", source: "traces", pass: 14, count: 16 }, outcome: "dropped" });
+    expect(find("meta-trivial", "trivial")).toMatchObject({ inputs: { source: "traces", pass: 16, count: 16 }, outcome: "dropped" });
+    expect(find("kept-minority", "trivial")).toMatchObject({ inputs: { pass: 7, count: 16 }, outcome: "kept" });
+    expect(result.trivialSource.metadata).toBe(0);
+  });
+
+  it("--trivial-threshold 0.875 keeps a problem whose pass rate equals it (the rule is strictly above)", async () => {
+    const { find } = await decisions("threshold", { trivialThreshold: 0.875 });
+    expect(find("trivial", "trivial")).toMatchObject({ inputs: { rate: 0.875 }, outcome: "kept" });
   });
 });
 
