@@ -13,6 +13,7 @@ let sb: Sandbox;
 const PASSWD = "root:x:0:0";
 const hostMarker = join(repoRoot, "test-artifacts", `escape-${process.pid}.txt`);
 const tmpMarker = `/tmp/veritrace-escape-${process.pid}.txt`;
+const MARKER = hostMarker;
 
 beforeAll(async () => {
   ensurePythonPackages();
@@ -108,6 +109,34 @@ const attempts: Attempt[] = [
     code: "import sys\nsys.meta_path.clear()\nsys.modules.pop('os')\nsys.modules.pop('posix')",
     failed: () => {},
     then: { code: "import os\nos.system('id')", failed: (r) => { isError(r); expect(r.output).not.toContain("uid="); } },
+  },
+  {
+    name: "reach JS through _pyodide_core.to_js and read /etc/passwd, run a shell, write a file",
+    code: [
+      "import sys, importlib.machinery",
+      "sys.meta_path.clear(); sys.meta_path.append(importlib.machinery.BuiltinImporter)",
+      "import _pyodide_core",
+      "F = _pyodide_core.to_js([]).constructor.constructor",
+      "for js in (\"return process.getBuiltinModule('fs').readFileSync('/etc/passwd', 'utf8')\",",
+      "           \"return process.getBuiltinModule('child_process').execSync('id').toString()\",",
+      `           "return process.getBuiltinModule('fs').writeFileSync('${MARKER}', 'pwned')",`,
+      "           \"return process.binding('fs')\", \"return process.kill(process.pid, 'SIGKILL')\"):",
+      "    try:",
+      "        print('result:', F(js)())",
+      "    except BaseException as e:",
+      "        print('blocked:', type(e).__name__)",
+    ].join("\n"),
+    failed: (r) => {
+      noPasswd(r);
+      expect(r.output).not.toContain("uid=");
+      expect(r.output).not.toContain("result:");
+      expect(existsSync(hostMarker)).toBe(false);
+    },
+  },
+  {
+    name: "reach JS and end the worker with process.exit",
+    code: "import sys, importlib.machinery\nsys.meta_path.clear(); sys.meta_path.append(importlib.machinery.BuiltinImporter)\nimport _pyodide_core\n_pyodide_core.to_js([]).constructor.constructor('process.exit(1)')()",
+    failed: isError,
   },
   { name: "posix.system", code: "import posix\nposix.system('id')", failed: (r) => { isError(r); expect(r.output).not.toContain("uid="); } },
   { name: "os.system", code: "import os\nos.system('id > /tmp/pwned')", failed: (r) => { isError(r); expect(r.output).not.toContain("uid="); } },

@@ -24,7 +24,7 @@ function neuterHostApi(py) {
   if (py.FS?.filesystems) {
     for (const fs of ["NODEFS", "NATIVEFS_ASYNC", "PROXYFS", "WORKERFS"]) delete py.FS.filesystems[fs];
   }
-  for (const name of ["kill", "abort", "dlopen", "chdir", "_linkedBinding", "reallyExit", "setuid", "setgid", "seteuid", "setegid", "setgroups", "initgroups", "_kill", "_rawDebug", "binding"]) {
+  for (const name of ["getBuiltinModule", "kill", "abort", "dlopen", "chdir", "_linkedBinding", "reallyExit", "setuid", "setgid", "seteuid", "setegid", "setgroups", "initgroups", "_kill", "_rawDebug", "binding"]) {
     try {
       Object.defineProperty(process, name, { value: refuse(`process.${name}`), configurable: false, writable: false });
     } catch {
