@@ -45,7 +45,7 @@ export interface ParseContext {
   format?: TraceFormat;
   /** Mode to use when neither the row nor the file name states one (a CLI flag). */
   mode?: ReasoningMode;
-  /** 1-based line number, for messages. */
+  /** 1-based line number of the row. Accepted for callers' convenience; reasons do not repeat it (the rows that report them carry file and line). */
   lineNumber?: number;
 }
 
@@ -135,9 +135,9 @@ function toolUse(row: Row, parsed: ParsedText, format: TraceFormat, fileName: st
   return (fileName !== undefined ? toolFromFileName(fileName) : null) ?? false;
 }
 
-function fail(reason: string, context: ParseContext, problemId: string | null): ParsedRow {
-  const where = context.lineNumber !== undefined ? `line ${context.lineNumber}: ` : "";
-  return problemId === null || problemId === "" ? { ok: false, reason: where + reason } : { ok: false, reason: where + reason, problemId };
+/** A row that is not a trace. The reason does not repeat file and line: callers' rows carry them. */
+function fail(reason: string, problemId: string | null): ParsedRow {
+  return problemId === null || problemId === "" ? { ok: false, reason } : { ok: false, reason, problemId };
 }
 
 /**
@@ -160,7 +160,7 @@ export function problemIdOf(row: unknown): string {
 export function parseTrace(row: unknown, context: ParseContext = {}): ParsedRow {
   // A bare string is raw harmony text (a JSONL line holding one JSON string).
   const record: Row | null = typeof row === "string" ? { text: row } : isRecord(row) ? row : null;
-  if (record === null) return fail(`row is ${describe(row)}, expected a JSON object`, context, null);
+  if (record === null) return fail(`row is ${describe(row)}, expected a JSON object`, null);
   const explicitId = explicitProblemId(record);
   // For rows that fail: the id when the row states one or has a problem field (sharding by
   // problem keeps such rows with their problem).
@@ -173,24 +173,23 @@ export function parseTrace(row: unknown, context: ParseContext = {}): ParsedRow 
   if (format === null) {
     return fail(
       "row fits no trace format: expected `messages`, `generation`, `generated_solution`, `response`, or harmony text",
-      context,
       knownId(),
     );
   }
   const response = responseOf(record, format);
   if (!response.ok) {
     const prefix = context.format !== undefined ? `row does not fit format ${format}: ` : "";
-    return fail(prefix + response.reason, context, knownId());
+    return fail(prefix + response.reason, knownId());
   }
   const { parsed } = response;
 
   const problem = problemTextOf(record) ?? response.problem;
   const problemId = explicitId ?? (problem !== null ? hashProblem(problem) : null);
   if (problemId === null) {
-    return fail("row has no problem id (`uuid`, `problem_id`, `id`) and no problem text to hash", context, null);
+    return fail("row has no problem id (`uuid`, `problem_id`, `id`) and no problem text to hash", null);
   }
   const gold = goldOf(record);
-  if (!gold.ok) return fail(gold.reason, context, problemId);
+  if (!gold.ok) return fail(gold.reason, problemId);
 
   const fileName = context.fileName;
   const mode =
