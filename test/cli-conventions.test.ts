@@ -44,7 +44,7 @@ describe("CLI conventions", () => {
   describe.each(commands)("veritrace %s", (command) => {
     it("--help exits 0 and prints usage with at least one example", () => {
       const res = runCli([command, "--help"], { timeout: TIMEOUT });
-      expect(res.code).toBe(0);
+      expect(res.code, res.stderr).toBe(0);
       expect(res.stdout).toMatch(/usage:/i);
       expect(res.stdout).toMatch(/examples?:/i);
       expect(res.stdout).toMatch(new RegExp(`^\\s*(\\$ )?veritrace ${command}\\b`, "m"));
@@ -52,13 +52,13 @@ describe("CLI conventions", () => {
 
     it("an unknown option exits 2 with a message that names it", () => {
       const res = runCli([command, "--no-such-option-xyz"], { timeout: TIMEOUT });
-      expect(res.code).toBe(2);
+      expect(res.code, res.stderr).toBe(2);
       expect(res.stderr).toContain("--no-such-option-xyz");
     });
 
     it.runIf(command in UNREADABLE)("unreadable input exits 2 and names the file", () => {
       const res = runCli([command, ...UNREADABLE[command]], { timeout: TIMEOUT });
-      expect(res.code).toBe(2);
+      expect(res.code, res.stderr).toBe(2);
       expect(res.stderr).toContain(missing);
     });
   });
@@ -98,7 +98,7 @@ describe("CLI conventions", () => {
   it.runIf(commands.includes("grade"))("grade writes no progress to a stderr that is not a terminal", () => {
     const example = join(repoRoot, "examples/nemotron-math-v2/low.part_00.jsonl.gz");
     const res = runCli(["grade", example, "--json"], { timeout: 300_000 });
-    expect(res.code).toBe(0);
+    expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).not.toMatch(/\r|\x1b\[/);
     expect(() => JSON.parse(res.stdout)).not.toThrow();
   }, 300_000);
