@@ -299,11 +299,46 @@ describe("veritrace filter", () => {
   });
 
   it("exits 2 on usage errors and unreadable input", () => {
-    expect(runCli(["filter", paths.high]).code).toBe(2);
-    expect(runCli(["filter", paths.high, "--out", join(dir, "x.jsonl"), "--repair-votes", "some"]).code).toBe(2);
-    expect(runCli(["filter", paths.high, "--out", join(dir, "x.jsonl"), "--trivial-threshold", "2"]).code).toBe(2);
-    const missing = runCli(["filter", join(dir, "none.jsonl"), "--out", join(dir, "x.jsonl")]);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/none\.jsonl: no such file/);
+    // The whole result is compared so that a failure shows stderr.
+    const exit = (args: string[]) => {
+      const r = runCli(args);
+      return { code: r.code, stderr: r.stderr.split("\n")[0] };
+    };
+    expect(exit(["filter", paths.high])).toEqual({ code: 2, stderr: "veritrace filter: --out is required" });
+    expect(exit(["filter", paths.high, "--out", join(dir, "x.jsonl"), "--repair-votes", "some"])).toEqual({ code: 2, stderr: "veritrace filter: --repair-votes: 'some' is not high or all" });
+    expect(exit(["filter", paths.high, "--out", join(dir, "x.jsonl"), "--trivial-threshold", "2"])).toEqual({ code: 2, stderr: "veritrace filter: --trivial-threshold: '2' is not a number in [0, 1]" });
+    expect(exit(["filter", join(dir, "none.jsonl"), "--out", join(dir, "x.jsonl")])).toEqual({ code: 2, stderr: `veritrace filter: ${join(dir, "none.jsonl")}: no such file` });
+  });
+});
+
+describe("raw harmony rows", () => {
+  it("curates harmony-text rows without a reference, and reports bare strings it cannot group", async () => {
+    const gen = (answer: string) =>
+      `<|channel|>analysis<|message|>Compute.<|end|><|start|>assistant<|channel|>final<|message|>So \\boxed{${answer}}`;
+    const path = join(dir, "raw-low.jsonl");
+    // No reference: the majority (4 of 5) fills it. A bare string has no problem to group it under.
+    const rows = ["4", "4", "4", "5", "4"].map((a) => JSON.stringify({ problem: "2+2?", text: gen(a) }));
+    writeFileSync(path, [...rows, JSON.stringify(gen("4"))].join("\n") + "\n");
+    const out = join(dir, "raw-curated.jsonl");
+    const auditPath = join(dir, "raw-audit.jsonl");
+    const result = await filterProblems([path], { out, audit: auditPath, repairVotes: "all" });
+    expect(result.problems).toMatchObject({ in: 1, referenceFilled: 1 });
+    expect(result.rows).toEqual({ read: 6, invalid: 1 });
+    const curatedRows = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(curatedRows).toHaveLength(4);
+    expect(curatedRows[0]).toEqual({ problem: "2+2?", text: gen("4"), expected_answer: "4", original_expected_answer: null, changed_answer_to_majority: false, reasoning_effort: "low" });
+    const invalid = readFileSync(auditPath, "utf8").trim().split("\n").map((l) => JSON.parse(l)).filter((r) => r.rule === "invalid_input");
+    expect(invalid).toMatchObject([{ inputs: { line: 6 } }]);
+    expect(invalid[0].outcome).toMatch(/no problem id/);
+  });
+
+  it("wraps a bare string row when it must carry reference fields", () => {
+    expect(JSON.parse(withReference(JSON.stringify("<|channel|>final<|message|>\\boxed{1}"), "1", null, false, "high"))).toEqual({
+      text: "<|channel|>final<|message|>\\boxed{1}",
+      expected_answer: "1",
+      original_expected_answer: null,
+      changed_answer_to_majority: false,
+      reasoning_effort: "high",
+    });
   });
 });

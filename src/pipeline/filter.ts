@@ -287,9 +287,12 @@ function statesMode(row: Record<string, unknown>): boolean {
  * mixes the modes and would otherwise lose them. A row that already holds these values keeps its bytes.
  */
 export function withReference(text: string, reference: string, original: string | null, changed: boolean, mode: ReasoningMode = "unknown"): string {
-  const row = JSON.parse(text) as Record<string, unknown>;
+  const parsed = JSON.parse(text) as unknown;
+  // A raw harmony string row cannot carry fields: it becomes {"text": …} (a harmony row src/traces reads).
+  const row = (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? parsed : { text: parsed }) as Record<string, unknown>;
   const addMode = mode !== "unknown" && !statesMode(row);
   const same =
+    row === parsed &&
     !addMode &&
     row.expected_answer === reference &&
     row.original_expected_answer === original &&

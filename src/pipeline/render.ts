@@ -33,7 +33,8 @@ interface Message {
 
 /** Renders one input row (with its parsed trace for mode, tool use and fallbacks). */
 export function renderTrace(row: unknown, trace: Trace, template: Template): Segment[] {
-  const r = (row && typeof row === "object" ? row : {}) as Record<string, unknown>;
+  // A raw harmony string row is its own generation.
+  const r = (typeof row === "string" ? { text: row } : row && typeof row === "object" ? row : {}) as Record<string, unknown>;
   const messages = Array.isArray(r.messages) ? normalizeMessages(r.messages) : null;
   if (messages && messages.some((m) => m.role === "assistant")) {
     return template === "harmony" ? harmonyFromMessages(messages, trace) : chatmlFromMessages(messages);
@@ -49,7 +50,7 @@ export function renderTrace(row: unknown, trace: Trace, template: Template): Seg
 }
 
 function rawGeneration(r: Record<string, unknown>): string | null {
-  for (const key of ["generation", "generated_solution", "response", "output"]) {
+  for (const key of ["generation", "generated_solution", "response", "output", "text"]) {
     if (typeof r[key] === "string") return r[key] as string;
   }
   return null;
