@@ -154,3 +154,32 @@ describe("start-up and packages", () => {
     await expect(Sandbox.start({ packages: ["no_such_pkg"] })).rejects.toThrow(/no_such_pkg.*not found/);
   });
 });
+
+describe("recovery", () => {
+  it("restarts a pool process that was killed; calls in flight return an error, the next ones run", async () => {
+    const pid = sb.info().poolPid!;
+    const inflight = sb.run("import time\ntime.sleep(2)\n'slept'", { session: "dies" });
+    await new Promise((r) => setTimeout(r, 300));
+    process.kill(pid, "SIGKILL");
+    const r = await inflight;
+    expect(r.status).toBe("error");
+    expect(r.output).toMatch(/pool process exited/);
+    expect((await sb.run("1 + 1", { session: "dies" })).output).toBe("2\n");
+    expect(sb.info().poolPid).not.toBe(pid);
+  }, 180_000);
+
+  it("replaces an interpreter whose heap grew past recycleMb; its sessions start afresh", async () => {
+    const small = await Sandbox.start({ workers: 1, memoryMb: 256, recycleMb: 120, onWarning: () => {} });
+    try {
+      await small.run("kept = 1", { session: "grow" });
+      expect((await small.run("b = bytearray(100 * 2**20)\nlen(b)", { session: "grow" })).output).toBe("104857600\n");
+      const after = await small.run("kept", { session: "grow" });
+      expect(after.sessionReset).toBe(true);
+      expect(after.stdout).toContain("NameError");
+      expect((await small.run("bytearray(300 * 2**20)", { session: "grow" })).stdout).toMatch(/MemoryError/);
+    } finally {
+      await small.close();
+    }
+  }, 180_000);
+});
+

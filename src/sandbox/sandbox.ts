@@ -109,6 +109,7 @@ export class Sandbox {
       isolation: { permissionModel: this.launch.permissionModel, networkNamespace: this.launch.networkNamespace, notes: this.launch.notes },
       snapshotPath: this.assets.snapshotPath,
       bundles: this.assets.bundles.map((b) => b.path),
+      poolPid: this.child?.pid ?? null,
     };
   }
 

@@ -60,6 +60,8 @@ export interface SandboxInfo {
   isolation: { permissionModel: boolean; networkNamespace: "unshare -rn" | "unshare -n" | "none"; notes: string[] };
   snapshotPath: string | null;
   bundles: string[];
+  /** Process id of the pool process (null while it restarts). */
+  poolPid: number | null;
 }
 
 /** Settings the pool process needs (all paths absolute). */
