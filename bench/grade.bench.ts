@@ -75,12 +75,12 @@ interface RunFigures {
   rows: number;
 }
 
-function runGrade(file: string, threads: number, outDir: string): RunFigures {
+function runGrade(file: string, threads: number, outDir: string, fallback: boolean): RunFigures {
   // The CLI's own entry, run in a child that reports its peak RSS (main thread and workers) at exit.
   const script = `
     const { main } = await import(${JSON.stringify(join(root, "dist/cli/main.js"))});
     const t0 = process.hrtime.bigint();
-    const code = await main(${JSON.stringify(["grade", file, "--threads", String(threads), "--out", join(outDir, "verdicts.jsonl"), "--summary", join(outDir, "summary.json")])});
+    const code = await main(${JSON.stringify(["grade", file, "--threads", String(threads), "--out", join(outDir, "verdicts.jsonl"), "--summary", join(outDir, "summary.json"), ...(fallback ? [] : ["--no-fallback"])])});
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const cpu = process.cpuUsage();
     process.stderr.write("BENCH " + JSON.stringify({ code, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssKB: process.resourceUsage().maxRSS }) + "\\n");
@@ -101,6 +101,8 @@ async function main(): Promise<void> {
       gzip: { type: "boolean", default: false },
       seed: { type: "string", default: "11" },
       dir: { type: "string", default: join(here, "out") },
+      // "off": pairs the native engine cannot decide are too_complex at once, without the symbolic fallback.
+      fallback: { type: "string", default: "on" },
     },
   });
   const bytes = parseSize(values.size!);
@@ -117,9 +119,10 @@ async function main(): Promise<void> {
   const size = statSync(file).size;
   const rawBytes = values.gzip ? bytes : size;
   console.log(`input: ${file} (${(size / 1e6).toFixed(1)} MB on disk${values.gzip ? `, ≈${(rawBytes / 1e6).toFixed(0)} MB of JSONL` : ""})`);
+  if (values.fallback === "off") console.log("(--no-fallback: undecided pairs are too_complex without the symbolic fallback)");
   console.log("threads  seconds   MB/s  MB/s/thread  traces/s  CPU s  MB/CPU-s  peak RSS");
   for (const t of threads) {
-    const f = runGrade(file, t, values.dir!);
+    const f = runGrade(file, t, values.dir!, values.fallback !== "off");
     const mbps = rawBytes / 1e6 / f.seconds;
     console.log(
       `${String(t).padStart(7)}  ${f.seconds.toFixed(2).padStart(7)}  ${mbps.toFixed(1).padStart(5)}  ${(mbps / t).toFixed(1).padStart(11)}  ` +

@@ -3,6 +3,7 @@
 // them, so the reading thread only looks for newlines (memchr speed). A file is never held in memory
 // whole; a line longer than `maxLineBytes` is dropped (and reported as such) rather than buffered.
 import { createReadStream, openSync, readSync, closeSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 import type { Readable } from "node:stream";
 import { InputFileError } from "./errors.js";
@@ -68,6 +69,51 @@ export function openByteStream(path: string, options: { chunkBytes?: number; onR
   return raw.pipe(gunzip);
 }
 
+/**
+ * Chunks of a plain file read straight into fresh buffers, each chunk ending at a newline: the bytes after
+ * the last newline are copied to the front of the next buffer, so a chunk owns its whole buffer and a
+ * batch made of one chunk is handed to a worker without any copy. A buffer that fills without a newline is
+ * yielded as it is (the long line continues in the next chunk), so no line is ever buffered here whole.
+ */
+async function* plainChunks(path: string, readBytes: number, onRead?: (bytes: number) => void): AsyncGenerator<Buffer> {
+  let handle;
+  try {
+    handle = await open(path, "r");
+  } catch (err: any) {
+    throw new InputFileError(path, null, err?.code === "ENOENT" ? "no such file" : `cannot open (${err?.code ?? err})`);
+  }
+  try {
+    let view = Buffer.from(new ArrayBuffer(readBytes));
+    let filled = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(view, filled, view.length - filled, null);
+      onRead?.(bytesRead);
+      if (bytesRead === 0) {
+        if (filled > 0) {
+          ownedChunks.set(view.buffer, filled);
+          yield view.subarray(0, filled);
+        }
+        return;
+      }
+      filled += bytesRead;
+      if (filled < view.length) continue; // fill the buffer before cutting it
+      const last = view.lastIndexOf(10, filled - 1);
+      const next = Buffer.from(new ArrayBuffer(readBytes));
+      const cut = last < 0 ? filled : last + 1;
+      view.copy(next, 0, cut, filled);
+      ownedChunks.set(view.buffer, cut);
+      yield view.subarray(0, cut);
+      view = next;
+      filled -= cut;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Buffers yielded by plainChunks, with the chunk's length: a batch that is exactly such a chunk takes its buffer over. */
+const ownedChunks = new WeakMap<ArrayBufferLike, number>();
+
 /** Batches of whole lines of one file, in order. */
 export async function* readLineBatches(file: string, options: LineReaderOptions = {}): AsyncGenerator<LineBatch> {
   const startLine = options.startLine ?? 1;
@@ -88,11 +134,17 @@ export async function* readLineBatches(file: string, options: LineReaderOptions 
   let partialTooLong = false;
 
   const takeBatch = (): LineBatch => {
-    const bytes = new Uint8Array(size); // standalone buffer: transferable to a worker
-    let at = 0;
-    for (const p of parts) {
-      bytes.set(p, at);
-      at += p.length;
+    let bytes: Uint8Array;
+    if (parts.length === 1 && parts[0].byteOffset === 0 && ownedChunks.get(parts[0].buffer) === parts[0].length) {
+      bytes = parts[0]; // the whole of a plain-file chunk: its buffer moves to the worker as it is
+      ownedChunks.delete(parts[0].buffer);
+    } else {
+      bytes = new Uint8Array(size); // standalone buffer: transferable to a worker
+      let at = 0;
+      for (const p of parts) {
+        bytes.set(p, at);
+        at += p.length;
+      }
     }
     const batch: LineBatch = { file, firstLine: batchFirst, bytes, ends: Uint32Array.from(ends), oversized };
     parts = [];
@@ -114,9 +166,11 @@ export async function* readLineBatches(file: string, options: LineReaderOptions 
     oversized.push(ends.length - 1);
   };
 
-  const stream = openByteStream(file, { chunkBytes: options.chunkBytes, onRead: options.onRead });
+  const chunks: AsyncIterable<Buffer> = isGzipFile(file)
+    ? (openByteStream(file, { chunkBytes: options.chunkBytes, onRead: options.onRead }) as AsyncIterable<Buffer>)
+    : plainChunks(file, options.chunkBytes ?? maxBytes, options.onRead);
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of chunks) {
       let pos = 0;
       let runStart = 0; // start of this chunk's complete lines not yet pushed to `parts`
       const flushRun = () => {
@@ -168,6 +222,8 @@ export async function* readLineBatches(file: string, options: LineReaderOptions 
         }
         partialLen += rest;
       }
+      // End batches with a plain-file chunk, so that a batch is one whole chunk (handed over without a copy).
+      if (ends.length > 0 && ownedChunks.has(chunk.buffer)) yield takeBatch();
     }
   } catch (err: any) {
     if (err instanceof InputFileError) throw err;

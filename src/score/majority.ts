@@ -51,8 +51,14 @@ export function voteClasses(answers: ReadonlyArray<string | null>, options: Majo
       return id;
     });
   }
-  if (answers.every((a) => a === null)) return answers.map(() => -1);
-  return groupEquivalent(answers as Array<string | null>, options.verifyOptions as never);
+  // Equal strings always share a class: group each distinct answer once (the engine's grouping costs a
+  // native call per answer and a verification per pair of classes), then map back.
+  const distinct: string[] = [];
+  const slot = new Map<string, number>();
+  for (const a of answers) if (a !== null && !slot.has(a)) slot.set(a, distinct.push(a) - 1);
+  if (distinct.length === 0) return answers.map(() => -1);
+  const classes = distinct.length === 1 ? [0] : groupEquivalent(distinct, options.verifyOptions as never);
+  return answers.map((a) => (a === null ? -1 : classes[slot.get(a)!]));
 }
 
 /** Compares strings by Unicode code point, as Python's `<` on str does (JS `<` compares UTF-16 units). */

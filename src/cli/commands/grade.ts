@@ -26,6 +26,7 @@ options:
   --resume             continue an interrupted run: keeps the rows already in --out, grades the rest
   --shard <i/N>        grade only shard i of N (0-based; problems are never split across shards)
   --compat nemo-skills NeMo-Skills' conventions: raw-string votes, boxed-only extraction, its metrics
+  --no-fallback        skip the symbolic fallback: pairs the native engine cannot decide are too_complex
   --json               print the summary JSON on stdout instead of the table
   -h, --help           this help
 
@@ -56,6 +57,7 @@ export async function run(argv: string[]): Promise<number> {
       shard: { type: "string" },
       compat: { type: "string" },
       json: { type: "boolean" },
+      "no-fallback": { type: "boolean" },
     });
     if (positionals.length === 0) throw new UsageError("no input files");
     const k = values.k === undefined ? undefined : parseIntList("k", values.k);
@@ -96,6 +98,7 @@ export async function run(argv: string[]): Promise<number> {
         resume: values.resume,
         shard,
         compat: values.compat as "nemo-skills" | undefined,
+        verifyOptions: values["no-fallback"] ? { fallback: false } : undefined,
         onProgress: (p) => (p.done ? bar.done() : bar.update(p)),
       });
       if (values.json) writeJson(result.summary);
