@@ -263,3 +263,22 @@ describe("exit codes and usage", () => {
     expect(r.stdout).toMatch(/examples:/);
   });
 });
+
+describe("progress bar", () => {
+  it("shows the fraction, traces/s, MB/s and ETA, and stays silent off a terminal", async () => {
+    const { renderProgress, progressBar, formatDuration } = await import("../src/cli/progress.js");
+    const text = renderProgress({ bytesRead: 50e6, bytesTotal: 200e6, rows: 1000 }, 2);
+    expect(text).toContain(" 25.0%");
+    expect(text).toContain("1,000 traces");
+    expect(text).toContain("500 traces/s");
+    expect(text).toContain("25.0 MB/s");
+    expect(text).toContain("ETA 0:06"); // 150 MB left at 25 MB/s
+    expect(formatDuration(3725)).toBe("1:02:05");
+    const written: string[] = [];
+    const fake = { isTTY: false, write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream;
+    const bar = progressBar(fake);
+    bar.update({ bytesRead: 1, bytesTotal: 2, rows: 1 });
+    bar.done();
+    expect(written).toEqual([]);
+  });
+});
