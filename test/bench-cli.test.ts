@@ -52,6 +52,7 @@ describe("USL fit", () => {
     expect(fit.sigma).toBe(1);
     expect(uslThroughput(fit, 2)).toBeCloseTo(800, 6);
     expect(uslThroughput(fit, 16)).toBeLessThan(800);
+    expect(uslPeakThreads(fit)).toBe(1);
   });
 
   it("keeps σ and κ non-negative for superlinear points, and needs two thread counts", () => {

@@ -31,9 +31,12 @@ export function uslThroughput(p: UslParams, threads: number): number {
   return (p.lambda * threads) / (1 + p.sigma * (threads - 1) + p.kappa * threads * (threads - 1));
 }
 
-/** Thread count of peak throughput, √((1−σ)/κ); Infinity when κ = 0 (throughput only saturates). */
+/**
+ * Thread count of peak throughput, √((1−σ)/κ), at least 1 (with σ = 1 more threads never help); Infinity
+ * when κ = 0 (throughput only saturates, at λ/σ).
+ */
 export function uslPeakThreads(p: UslParams): number {
-  return p.kappa > 0 ? Math.sqrt(Math.max(0, 1 - p.sigma) / p.kappa) : Infinity;
+  return p.kappa > 0 ? Math.max(1, Math.sqrt(Math.max(0, 1 - p.sigma) / p.kappa)) : Infinity;
 }
 
 /**

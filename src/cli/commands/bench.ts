@@ -93,7 +93,7 @@ export function formatReport(r: BenchReport): string {
     const f = model.fit;
     lines.push(`  ${model.component}: λ = ${fmt(f.lambda)} ${model.unit}, σ = ${f.sigma.toFixed(4)}, κ = ${f.kappa.toExponential(2)}, rmse = ${fmt(f.rmse)}${f.notes.length ? ` (${f.notes.join("; ")})` : ""}`);
     const preds = model.predictions.map((p) => `${p.threads} threads ≈ ${fmt(p.throughput)} ${model.unit}`).join(", ");
-    lines.push(`    PREDICTION (extrapolated, not measured): ${preds}${model.peakThreads !== null ? `; peak near ${model.peakThreads.toFixed(0)} threads` : ""}`);
+    lines.push(`    PREDICTION (extrapolated, not measured): ${preds}${model.peakThreads !== null ? `; peak near ${model.peakThreads.toFixed(0)} thread${model.peakThreads < 1.5 ? " (more threads never help)" : "s"}` : ""}`);
   }
   return lines.join("\n") + "\n";
 }
