@@ -82,6 +82,15 @@ describe("exact arithmetic", () => {
     expect(status("\\sqrt{2}", "\\sqrt{3}")).toBe("incorrect");
   });
 
+  it("sums of square roots are exact, even where doubles cannot tell", () => {
+    expect(verify("\\sqrt{8}", "2\\sqrt2", opts)).toMatchObject({ status: "correct", method: "exact", gold: "2*sqrt(2)" });
+    expect(verify("\\frac{1}{1+\\sqrt2}", "\\sqrt2-1", opts)).toMatchObject({ status: "correct", method: "exact" });
+    expect(verify("(\\sqrt2+\\sqrt3)^2", "5+2\\sqrt6", opts)).toMatchObject({ status: "correct", method: "exact" });
+    expect(status("2^{1000}\\sqrt2+1", "2^{1000}\\sqrt2")).toBe("incorrect");
+    expect(status("\\sqrt{-1}", "i")).toBe("correct");
+    expect(status("\\sqrt[3]{-8}", "-2")).toBe("correct");
+  });
+
   it("symbolic expressions by evaluation", () => {
     expect(verify("(x+1)^2", "x^2+2x+1", opts)).toMatchObject({ status: "correct", method: "symbolic" });
     expect(status("x^2+2x+1", "x^3+2x+1")).toBe("incorrect");

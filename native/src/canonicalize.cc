@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "evaluate.h"
+#include "surd.h"
 
 namespace veritrace {
 namespace {
@@ -200,7 +201,11 @@ std::string print(const Arena& a, uint32_t n, Budget& budget, int depth) {
       Rational v;
       Budget local(budget.limits());
       // Values past ~1,200 digits keep their written form: printing them costs more than it tells.
-      if (eval_exact(a, n, local, v) == Eval::Ok && v.bit_length() <= 4096) return v.to_string();
+      Eval e = eval_exact(a, n, local, v);
+      if (e == Eval::Ok && v.bit_length() <= 4096) return v.to_string();
+      // Sums of square roots in their normal form: \frac{1}{\sqrt2} and \frac{\sqrt2}{2} share a key.
+      Surd sd;
+      if (e == Eval::NotRational && eval_surd(a, n, local, sd) == Eval::Ok) return sd.to_string();
       break;
     }
     default: break;

@@ -7,6 +7,7 @@
 
 #include "canonicalize.h"
 #include "evaluate.h"
+#include "surd.h"
 
 namespace veritrace {
 namespace {
@@ -366,7 +367,18 @@ class Comparer {
     if (!opt_.strict && gs != ps && gs.size() == ps.size()) { genv.ranked = &gs; penv.ranked = &ps; }
 
     if (gs.empty() && ps.empty()) {
-      // Constants with irrational parts: decimal rule, then numeric evaluation.
+      // Sums of square roots compare exactly; a decimal against a surd goes to the decimal rule below.
+      Surd gsd, psd;
+      Eval sa = eval_surd(a_, g, budget_, gsd), sb = eval_surd(a_, p, budget_, psd);
+      if (sa == Eval::TooComplex || sb == Eval::TooComplex) return Verdict::TooComplex;
+      if (sa == Eval::Ok && sb == Eval::Ok) {
+        use(Method::Exact);
+        if (gsd == psd) return Verdict::Equal;
+        bool decimal_vs_surd = (decimal_literal(a_, p, decimals) && !gsd.is_rational()) ||
+                               (decimal_literal(a_, g, decimals) && !psd.is_rational());
+        if (!decimal_vs_surd) return Verdict::NotEqual;
+      }
+      // Constants with other irrational parts: decimal rule, then numeric evaluation.
       Numeric gn, pn;
       Eval a = eval_numeric(a_, g, genv, budget_, gn), b = eval_numeric(a_, p, penv, budget_, pn);
       if (a == Eval::TooComplex || b == Eval::TooComplex) return Verdict::TooComplex;

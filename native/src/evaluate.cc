@@ -575,6 +575,8 @@ Eval eval_numeric(const Arena& a, uint32_t n, const SymbolEnv& env, Budget& budg
       return Eval::Unsupported;
   }
   if (!finite(out.value)) return Eval::Undefined;
+  // No signed zeros: -1 written as -(1) must sit on the principal branch, sqrt(-1) = +i.
+  out.value = C(out.value.real() + 0.0, out.value.imag() + 0.0);
   return Eval::Ok;
 }
 
