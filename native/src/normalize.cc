@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstring>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace veritrace {
 namespace {
@@ -93,6 +94,16 @@ bool ends_with_digit(const std::string& s) {
   return e > 0 && is_digit(s[e - 1]);
 }
 
+bool overescaped(std::string_view name) {
+  static const std::unordered_set<std::string_view> kNames{
+      "boxed", "fbox", "frac", "dfrac", "tfrac", "cfrac", "sqrt", "text", "textbf", "mathrm", "mathbf", "left",
+      "right", "cdot", "times", "div", "pi", "infty", "le", "ge", "leq", "geq", "lt", "gt", "neq", "ne", "in",
+      "cup", "cap", "pm", "mp", "circ", "degree", "binom", "dbinom", "sin", "cos", "tan", "log", "ln", "exp",
+      "quad", "qquad", "approx", "overline", "begin", "end", "alpha", "beta", "gamma", "theta", "lambda", "mu",
+      "sigma", "omega", "varphi", "phi", "dots", "ldots", "cdots", "mathbb", "displaystyle"};
+  return kNames.count(name) != 0;
+}
+
 // One pass over the text: rewrites commands, Unicode and separators.
 std::string rewrite(std::string_view s) {
   std::string out;
@@ -108,8 +119,11 @@ std::string rewrite(std::string_view s) {
       continue;
     }
     if (c == '\\') {
-      // "\\" followed by a letter is an over-escaped command (\\frac): one backslash.
-      if (i + 2 < s.size() && s[i + 1] == '\\' && is_alpha(s[i + 2])) { ++i; continue; }
+      // "\\frac" in a doubly escaped dump is \frac; "\\" before other letters stays a row break.
+      if (i + 2 < s.size() && s[i + 1] == '\\' && is_alpha(s[i + 2]) && overescaped(command_name(s, i + 1))) {
+        ++i;
+        continue;
+      }
       if (i + 1 >= s.size()) { ++i; continue; }  // trailing backslash
       char n = s[i + 1];
       if (n == '!' ) { i += 2; continue; }

@@ -278,6 +278,11 @@ class Parser {
         if (is_op(peek(), '^')) { next(); if (peek().type == Tok::LBrace) skip_group(); else next(); }
         continue;
       }
+      if (k.type == Tok::Number && a_[factors.back()].kind == Kind::Number) {
+        // "2 3": two numbers side by side are not a product anyone writes; refuse to guess.
+        fail(ParseError::Syntax);
+        break;
+      }
       if (starts_factor(k)) {
         // Mixed number: 918\frac{1}{2} is 918 + 1/2.
         if (k.type == Tok::Cmd && k.text == "frac" && factors.size() == 1 && is_integer_literal(factors[0]) &&

@@ -8,9 +8,12 @@ export interface Side {
   rule: ExtractionRule;
 }
 
-/** `\\frac{1}{2}` (a doubly escaped dump) → `\frac{1}{2}`; a real row break `\\` before a space or digit stays. */
+/** Commands that a doubly escaped dump writes as `\\name`; a row break `\\` before other text stays. */
+const OVERESCAPED = /(?<!\\)\\\\(?=(?:boxed|fbox|frac|dfrac|tfrac|cfrac|sqrt|text|textbf|mathrm|mathbf|left|right|cdot|times|div|pi|infty|le|ge|leq|geq|lt|gt|neq|ne|in|cup|cap|pm|mp|circ|degree|binom|dbinom|sin|cos|tan|log|ln|exp|quad|qquad|approx|overline|begin|end|alpha|beta|gamma|theta|lambda|mu|sigma|omega|varphi|phi)(?![a-zA-Z]))/g;
+
+/** `\\frac{1}{2}` (a doubly escaped dump) → `\frac{1}{2}`. */
 export function unescapeCommands(text: string): string {
-  return text.includes("\\\\") ? text.replace(/(?<!\\)\\\\(?=[a-zA-Z])/g, "\\") : text;
+  return text.includes("\\\\") ? text.replace(OVERESCAPED, "\\") : text;
 }
 
 interface Box {
