@@ -59,10 +59,10 @@ function joins(gap: string): boolean {
 
 /** All boxes at the end of the final part that belong together, joined with ", "; null when fewer than two. */
 export function joinedBoxes(text: string): string | null {
-  const all = boxes(finalPart(text));
+  const final = finalPart(text);
+  const all = boxes(final);
   if (all.length < 2) return null;
   const group = [all[all.length - 1]!];
-  const final = finalPart(text);
   for (let k = all.length - 2; k >= 0; k--) {
     const prev = all[k]!;
     if (!joins(final.slice(prev.end, group[0]!.start))) break;
