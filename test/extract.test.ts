@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { extractAnswer, finalPart, looksLikeResponse } from "../src/extract/index.js";
 
@@ -199,5 +201,31 @@ describe("large inputs", () => {
     expect(ex(groups).answer).toBe("5");
     const answers = "answer answer: the answer is ".repeat(40_000);
     expect(ex(answers).answer).toBeNull();
+  });
+});
+
+describe("memory", () => {
+  it("answers do not keep their (large) traces alive", () => {
+    // 200 traces of 1 MB each; only the answers are kept. Runs on the compiled module (global setup)
+    // in a child process with --expose-gc to measure what stays on the heap.
+    const module = fileURLToPath(new URL("../dist/extract/index.js", import.meta.url));
+    const script = `
+      const { extractAnswer } = await import(${JSON.stringify(module)});
+      const kept = [];
+      global.gc();
+      const before = process.memoryUsage().heapUsed;
+      for (let i = 0; i < 200; i++) {
+        const trace = ("We reason at length. ".repeat(50000) + i + " so \\\\boxed{\\\\frac{\\\\sqrt{3}}{2} + " + i + "}.").split("").join("");
+        kept.push(extractAnswer(trace).answer);
+      }
+      global.gc();
+      global.gc();
+      console.log(JSON.stringify({ retained: process.memoryUsage().heapUsed - before, first: kept[0] }));
+    `;
+    const run = spawnSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    const { retained, first } = JSON.parse(run.stdout);
+    expect(first).toBe("\\frac{\\sqrt{3}}{2} + 0");
+    expect(retained).toBeLessThan(20_000_000); // the traces themselves total 200 MB
   });
 });

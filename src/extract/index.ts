@@ -30,11 +30,23 @@ const NONE: Extraction = { answer: null, rule: "none" };
 
 export function extractAnswer(text: string, options: ExtractOptions = {}): Extraction {
   if (typeof text !== "string") throw new TypeError(`extractAnswer: expected a string, got ${text === null ? "null" : typeof text}`);
+  let found: Extraction;
   if (options.response !== true && !looksLikeResponse(text)) {
     const bare = stripMathDelimiters(text);
-    return bare === "" ? NONE : { answer: bare, rule: "bare" };
+    found = bare === "" ? NONE : { answer: bare, rule: "bare" };
+  } else {
+    found = extractFromFinalPart(finalPart(text), options.loose ?? true);
   }
-  return extractFromFinalPart(finalPart(text), options.loose ?? true);
+  return found.answer === null ? found : { answer: detach(found.answer), rule: found.rule };
+}
+
+/**
+ * A copy of `s` that does not share memory with the text it was sliced from. V8 keeps a slice's
+ * whole parent alive: an answer kept for voting would otherwise hold its 100 KB trace. Flattening
+ * a concatenation makes a new small string, and the slice refers to that one.
+ */
+function detach(s: string): string {
+  return (" " + s).slice(1);
 }
 
 function extractFromFinalPart(final: string, loose: boolean): Extraction {
