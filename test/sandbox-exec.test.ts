@@ -67,7 +67,8 @@ describe("veritrace exec", () => {
     expect(rows[0]).toMatchObject({ problemId: "p1", calls: 2, matched: 2, mismatched: 0 });
     expect(rows[1]).toMatchObject({ problemId: "p2", calls: 3, matched: 2, mismatched: 1, errors: 1 });
     expect(rows[1].mismatches).toEqual([{ call: 2, code: "print('wrong')", recorded: "right", fresh: "wrong", status: "completed" }]);
-    expect(rows[2].invalid).toMatch(/line 4/);
+    expect(rows[2]).toMatchObject({ line: 4, calls: 0 });
+    expect(rows[2].invalid).toEqual(expect.any(String));
     expect(rows[3]).toMatchObject({ format: "openmath", calls: 1, matched: 1 });
   }, 300_000);
 

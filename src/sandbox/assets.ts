@@ -4,7 +4,7 @@
 // changed package directory or a changed runner gives new files; the snapshot is also checked by
 // Pyodide itself on restore (build id), and a rejected snapshot means a cold start.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -108,6 +108,39 @@ function writeAtomically(path: string, bytes: Uint8Array): void {
   renameSync(tmp, path);
 }
 
+/** A lock older than this is taken to be left by a process that died while building. */
+const STALE_LOCK_MS = 10 * 60_000;
+
+/**
+ * Builds `path` with `build` unless it exists, one process at a time (several test files or servers may
+ * start at once on a fresh machine): the others wait for the lock and then find the file.
+ */
+async function buildOnce(path: string, build: () => Promise<Uint8Array>): Promise<void> {
+  if (existsSync(path)) return;
+  mkdirSync(dirname(path), { recursive: true });
+  const lock = `${path}.lock`;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, "wx"));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) rmSync(lock, { force: true });
+      } catch {
+        /* released meanwhile */
+      }
+      await new Promise((r) => setTimeout(r, 250));
+      if (existsSync(path)) return;
+    }
+  }
+  try {
+    if (!existsSync(path)) writeAtomically(path, await build());
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
 function isPurePython(packagesDir: string, name: string): string | null {
   const dir = join(packagesDir, name);
   if (existsSync(join(dir, "__init__.py"))) return dir;
@@ -153,10 +186,7 @@ export async function prepareAssets(o: AssetOptions): Promise<Assets> {
       continue;
     }
     const path = join(o.cacheDir, "bundles", `${name}-${sha([pyodide, treeFingerprint(source)])}.zip`);
-    if (!existsSync(path)) {
-      const bytes = await runInWorker({ task: "bundle", indexURL: o.indexURL, sourceDir: o.packagesDir, modules: [name] });
-      writeAtomically(path, bytes);
-    }
+    await buildOnce(path, () => runInWorker({ task: "bundle", indexURL: o.indexURL, sourceDir: o.packagesDir, modules: [name] }));
     bundles.push({ name: `${name}.zip`, path });
     preload.push(name);
   }
@@ -166,13 +196,10 @@ export async function prepareAssets(o: AssetOptions): Promise<Assets> {
   if (o.snapshot && wheels.length === 0) {
     const inputs = [pyodide, ...bundles.map((b) => b.path), ...preload, readFileSync(join(WASM_DIR, "runner.py")), readFileSync(join(WASM_DIR, "interpreter.mjs"))];
     const path = join(o.cacheDir, "snapshots", `snapshot-${sha(inputs)}.bin`);
-    if (!existsSync(path)) {
-      try {
-        const bytes = await runInWorker({ task: "snapshot", indexURL: o.indexURL, bundles, preload, memoryCapBytes: o.memoryCapBytes });
-        writeAtomically(path, bytes);
-      } catch (err) {
-        warnings.push(`could not build an interpreter snapshot (workers start cold): ${String((err as Error).message).split("\n")[0]}`);
-      }
+    try {
+      await buildOnce(path, () => runInWorker({ task: "snapshot", indexURL: o.indexURL, bundles, preload, memoryCapBytes: o.memoryCapBytes }));
+    } catch (err) {
+      warnings.push(`could not build an interpreter snapshot (workers start cold): ${String((err as Error).message).split("\n")[0]}`);
     }
     if (existsSync(path)) snapshotPath = path;
   }
