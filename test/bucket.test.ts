@@ -164,6 +164,11 @@ describe("bucketize", () => {
     await run("mix-c", [files.low, files.medium, files.high]);
     const reordered = readFileSync(join(dir, "mix-c", last.file), "utf8").trim().split("\n");
     expect(reordered.slice().sort()).toEqual(lastFile.slice().sort());
+    // Worker threads (the compiled worker in dist/): same bytes as counting in this thread.
+    await bucketize([files.high, files.medium, files.low], { outDir: join(dir, "mix-threads"), edges, mix: { medium: 0.05, low: 0.05 }, seed: 3, threads: 2 });
+    for (const f of ["plan.json", last.file, plan.stages[0]!.file, "audit.jsonl"]) {
+      expect(readFileSync(join(dir, "mix-threads", f))).toEqual(readFileSync(join(dir, "mix-a", f)));
+    }
     await run("mix-d", [files.high, files.medium, files.low], 4);
     const reseeded = readFileSync(join(dir, "mix-d", last.file), "utf8").trim().split("\n");
     expect(reseeded.slice().sort()).not.toEqual(lastFile.slice().sort());

@@ -4,17 +4,21 @@
 //           (seeded) from the earlier buckets into the last stage to the requested share
 //   pass 2  stream the inputs again, writing each row unchanged to its stage file (and to the last stage
 //           when drawn), then plan.json
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Piscina } from "piscina";
+import { inOrder } from "../grade/pool.js";
 import { dirname, join } from "node:path";
-import { parseTrace, problemIdOf } from "../traces/index.js";
+import { problemIdOf } from "../traces/index.js";
 import type { ReasoningMode } from "../types.js";
-import { countSegments, DEFAULT_TOKENIZER, loadTokenizer, type TokenCounter } from "../tokenize/index.js";
+import { DEFAULT_TOKENIZER, loadTokenizer } from "../tokenize/index.js";
 import { Column } from "./columns.js";
 import { round6 } from "./cost.js";
-import { assignBuckets, DEFAULT_EDGES, drawKey, MODES, planFromAssignment, stageFileName, validateEdges, validateMix, type BucketPlan, type MixShares } from "./plan.js";
+import { assignBuckets, DEFAULT_EDGES, MODES, planFromAssignment, stageFileName, validateEdges, validateMix, type BucketPlan, type MixShares } from "./plan.js";
 import { sourceFileName, toSource, type JsonlSource } from "./jsonl.js";
 import { LineSink } from "./sink.js";
-import { renderTrace, type Template } from "./render.js";
+import type { Template } from "./render.js";
+import { measureBatch, type MeasureBatch, type MeasureResult, type MeasureSettings } from "./measure.js";
 import { AuditWriter, type AuditRow } from "./audit.js";
 
 export interface BucketOptions {
@@ -33,6 +37,8 @@ export interface BucketOptions {
   mode?: ReasoningMode;
   /** Audit JSONL path (default outDir/audit.jsonl). */
   audit?: string;
+  /** Worker threads for pass 1 (parse, render, count); 0 (default) counts in the calling thread. */
+  threads?: number;
   onProgress?: (rows: number) => void;
 }
 
@@ -49,23 +55,30 @@ export async function bucketize(inputs: ReadonlyArray<string | JsonlSource>, opt
   mkdirSync(dirname(auditPath), { recursive: true });
   const audit = new AuditWriter(auditPath);
 
-  // Pass 1: measure.
+  // Pass 1: measure, in batches (in worker threads when asked; results are kept in input order).
   const tokens = new Column(Int32Array);
   const modes = new Column(Uint8Array);
   const keys = new Column(Float64Array);
   let rows = 0;
+  const settings: MeasureSettings = { tokenizer: options.tokenizer ?? DEFAULT_TOKENIZER, template, seed, mode: options.mode };
   try {
-    for (const source of sources) {
-      for await (const line of source.lines()) {
-        if (line.text.trim() === "" && !line.tooLong) continue;
-        rows++;
+    const runner = measureRunner(options.threads ?? 0);
+    try {
+      for await (const { batch, result } of inOrder(batches(sources, settings), runner.run, runner.concurrency)) {
+        for (let i = 0; i < result.tokens.length; i++) {
+          tokens.push(result.tokens[i]!);
+          modes.push(result.modes[i]!);
+          keys.push(result.keys[i]!);
+        }
+        rows += result.tokens.length;
         options.onProgress?.(rows);
-        const m = measure(line.text, line.tooLong, source, line.lineNumber, counter, template, options.mode);
-        tokens.push(m.tokens);
-        modes.push(MODES.indexOf(m.mode));
-        keys.push(m.tokens >= 0 ? drawKey(seed, line.text) : 1);
-        if (m.invalid) await audit.write({ problem: m.problem, rule: "invalid_input", inputs: { file: source.name, line: line.lineNumber }, outcome: `dropped: ${m.invalid}` });
+        for (const bad of result.invalid) {
+          const line = batch.lines[bad.index]!.lineNumber;
+          await audit.write({ problem: bad.problem, rule: "invalid_input", inputs: { file: batch.source, line }, outcome: `dropped: ${bad.reason}` });
+        }
       }
+    } finally {
+      await runner.close();
     }
 
     const assignment = assignBuckets({ count: tokens.length, tokens: tokens.view(), modes: modes.view(), keys: keys.view() }, edges, mix);
@@ -106,33 +119,52 @@ export async function bucketize(inputs: ReadonlyArray<string | JsonlSource>, opt
   }
 }
 
-interface Measured {
-  tokens: number;
-  mode: ReasoningMode;
-  problem: string | null;
-  invalid?: string;
+const BATCH_LINES = 256;
+const BATCH_CHARS = 8 << 20;
+
+/** Non-blank lines of the sources in batches (each batch within one source). */
+async function* batches(sources: JsonlSource[], settings: MeasureSettings): AsyncGenerator<MeasureBatch & { source: string }> {
+  for (const source of sources) {
+    let lines: MeasureBatch["lines"] = [];
+    let chars = 0;
+    for await (const line of source.lines()) {
+      if (line.text.trim() === "" && !line.tooLong) continue;
+      lines.push(line);
+      chars += line.text.length;
+      if (lines.length >= BATCH_LINES || chars >= BATCH_CHARS) {
+        yield { source: source.name, fileName: sourceFileName(source), lines, settings };
+        lines = [];
+        chars = 0;
+      }
+    }
+    if (lines.length > 0) yield { source: source.name, fileName: sourceFileName(source), lines, settings };
+  }
 }
 
-function measure(
-  text: string,
-  tooLong: number | undefined,
-  source: JsonlSource,
-  lineNumber: number,
-  counter: TokenCounter,
-  template: Template,
-  fallbackMode: ReasoningMode | undefined,
-): Measured {
-  if (tooLong) return { tokens: -1, mode: "unknown", problem: null, invalid: `line of ${tooLong} bytes is longer than the line cap` };
-  let row: unknown;
-  try {
-    row = JSON.parse(text);
-  } catch (err: any) {
-    return { tokens: -1, mode: "unknown", problem: null, invalid: `not JSON: ${err?.message ?? err}` };
-  }
-  const parsed = parseTrace(row, { fileName: sourceFileName(source), lineNumber, mode: fallbackMode });
-  if (!parsed.ok) return { tokens: -1, mode: "unknown", problem: parsed.problemId ?? null, invalid: parsed.reason };
-  const trace = parsed.trace;
-  return { tokens: countSegments(counter, renderTrace(row, trace, template)), mode: trace.mode, problem: trace.problemId };
+interface MeasureRunner {
+  run(batch: MeasureBatch): Promise<MeasureResult>;
+  concurrency: number;
+  close(): Promise<void>;
+}
+
+/** Inline (threads 0) or a piscina pool over the compiled worker. */
+function measureRunner(threads: number): MeasureRunner {
+  if (threads <= 0) return { run: measureBatch, concurrency: 1, close: async () => {} };
+  const pool = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+  return {
+    run: (batch) => pool.run(batch) as Promise<MeasureResult>,
+    concurrency: threads * 2 + 1,
+    close: () => pool.destroy(),
+  };
+}
+
+/** The compiled worker (dist/pipeline/bucket-worker.js), also when this module runs from src/ under tsx. */
+function workerFile(): string {
+  const here = import.meta.url;
+  const url = here.endsWith(".ts") ? new URL("../../dist/pipeline/bucket-worker.js", here) : new URL("./bucket-worker.js", here);
+  const path = fileURLToPath(url);
+  if (!existsSync(path)) throw new Error(`bucket worker not built: ${path} is missing (run npm run build:ts)`);
+  return path;
 }
 
 function problemOfLine(text: string): string | null {

@@ -1,4 +1,5 @@
 // `veritrace bucket`: split traces into length-bucket stages with medium/low traces mixed into the last.
+import { availableParallelism } from "node:os";
 import { bucketize } from "../../pipeline/bucket.js";
 import { DEFAULT_EDGES, type BucketPlan, type MixShares } from "../../pipeline/plan.js";
 import type { ReasoningMode } from "../../types.js";
@@ -25,6 +26,8 @@ options:
   --seed N                  seed of the mix draw (default 0)
   --mode MODE               reasoning mode of rows whose row and file name do not say
   --audit FILE              audit JSONL (default DIR/audit.jsonl)
+  --threads N               worker threads counting tokens (default: one per core; 0 = this thread);
+                            the output does not depend on it
   --json                    print plan.json on stdout instead of the table
   -h, --help                this help
 
@@ -54,6 +57,7 @@ export function run(argv: string[]): Promise<number> {
       seed: { type: "string" },
       mode: { type: "string" },
       audit: { type: "string" },
+      threads: { type: "string" },
       json: { type: "boolean" },
     });
     if (positionals.length === 0) throw new UsageError("no input files given");
@@ -66,6 +70,8 @@ export function run(argv: string[]): Promise<number> {
     if (template !== undefined && template !== "harmony" && template !== "chatml") throw new UsageError(`--template: '${template}' is not harmony or chatml`);
     const mode = values.mode;
     if (mode !== undefined && !["high", "medium", "low", "unknown"].includes(mode)) throw new UsageError(`--mode: '${mode}' is not high, medium, low or unknown`);
+    const threads = values.threads === undefined ? availableParallelism() : Number(values.threads);
+    if (!Number.isInteger(threads) || threads < 0 || threads > 256) throw new UsageError(`--threads: '${values.threads}' is not a thread count`);
     const mix = values.mix ? parseMix(values.mix) : {};
     const total = Object.values(mix).reduce((a, s) => a + (s ?? 0), 0);
     if (total >= 1) throw new UsageError(`--mix: shares add up to ${total}; they must leave room for the last stage's own traces`);
@@ -83,6 +89,7 @@ export function run(argv: string[]): Promise<number> {
       seed,
       mode: mode as ReasoningMode | undefined,
       audit: values.audit,
+      threads,
       onProgress: (rows) => bar.update(`bucket: ${rows} rows`),
     });
     bar.done();
