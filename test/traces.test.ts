@@ -147,6 +147,21 @@ describe("Nemotron-style messages", () => {
     expect(extractAnswer(trace.finalText)).toEqual({ answer: null, rule: "none" });
   });
 
+  it("a last assistant message that calls a tool is not the final answer", () => {
+    const stopped = {
+      ...row,
+      messages: [
+        row.messages[1],
+        { role: "assistant", content: "Maybe \\boxed{41}; let me check.", tool_calls: [{ id: "z", function: { arguments: '{"code": "6*7+1"}' } }] },
+        { role: "tool", tool_call_id: "z", content: "43" },
+      ],
+    };
+    const trace = parsed(stopped);
+    expect(trace.finalText).toBe("");
+    expect(trace.reasoningText).toBe("Maybe \\boxed{41}; let me check.");
+    expect(trace.toolCalls).toEqual([{ code: "6*7+1", output: "43" }]);
+  });
+
   it("tool use falls back to `tools` when the trace has no calls", () => {
     const noCalls = { ...row, messages: [row.messages[1], { role: "assistant", content: "\\boxed{43}" }] };
     expect(parsed(noCalls).tool).toBe(true);

@@ -1,6 +1,7 @@
 // Chat messages (Nemotron-Math-v2 and generic rows): {role, content, reasoning_content, tool_calls}
 // with `tool` replies matched to calls by tool_call_id (else in order). The last assistant
-// message's content is the final part; reasoning_content and earlier assistant turns are reasoning.
+// message's content is the final part (unless that message calls a tool: then the trace stopped
+// before answering); reasoning_content and earlier assistant turns are reasoning.
 
 import type { ToolCall } from "../types.js";
 import { appendReasoning, type ParsedText } from "./parsed-text.js";
@@ -54,6 +55,7 @@ export function parseMessages(messages: unknown[]): MessagesResult {
   const callIndexById = new Map<string, number>();
   let firstWaiting = 0;
   let lastAssistantContent: string | null = null;
+  let lastAssistantCalledTool = false;
 
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i];
@@ -70,6 +72,7 @@ export function parseMessages(messages: unknown[]): MessagesResult {
         reasoningText = appendReasoning(reasoningText, message.reasoning_content);
       }
       lastAssistantContent = content;
+      lastAssistantCalledTool = Array.isArray(message.tool_calls) && message.tool_calls.length > 0;
       if (message.tool_calls !== undefined && message.tool_calls !== null) {
         if (!Array.isArray(message.tool_calls)) return { ok: false, reason: `message ${i}: tool_calls is not an array` };
         for (const call of message.tool_calls) {
@@ -89,6 +92,12 @@ export function parseMessages(messages: unknown[]): MessagesResult {
     }
   }
   if (lastAssistantContent === null) return { ok: false, reason: "`messages` has no assistant message" };
+  // A last assistant message that calls a tool is not a final answer: the trace stopped before the
+  // model answered (its content, if any, is reasoning).
+  if (lastAssistantCalledTool) {
+    reasoningText = appendReasoning(reasoningText, lastAssistantContent);
+    lastAssistantContent = "";
+  }
 
   // The last content may itself carry markup (<think>, TIR tags, harmony) when the row did not
   // split the reasoning out.
