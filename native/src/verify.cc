@@ -27,6 +27,25 @@ Side read_side(std::string_view text, Arena& arena, const Limits& limits) {
   return s;
 }
 
+void parse_side(Side& s, Arena& arena, const Limits& limits) {
+  if (s.norm.error == NormalizeError::None) s.parsed = parse_answer(s.norm.text, arena, limits);
+}
+
+// Fast path for the commonest pair, two integers ("016" and "16"): the canonical spelling without
+// leading zeros, or false when `t` is not an integer of at most max_digits digits.
+bool plain_integer(const std::string& t, size_t max_digits, std::string& canonical) {
+  size_t i = (!t.empty() && t[0] == '-') ? 1 : 0;
+  if (i == t.size() || t.size() - i > max_digits) return false;
+  for (size_t k = i; k < t.size(); ++k)
+    if (t[k] < '0' || t[k] > '9') return false;
+  size_t first = i;
+  while (first + 1 < t.size() && t[first] == '0') ++first;
+  canonical.clear();
+  if (i == 1 && !(first + 1 == t.size() && t[first] == '0')) canonical += '-';
+  canonical.append(t, first, std::string::npos);
+  return true;
+}
+
 std::string canonical_of(Arena& arena, const Side& s, Budget& budget) {
   if (!s.ok()) return std::string();
   // The key of an answer is the value it states: "x = 5" and "5" share one.
@@ -43,8 +62,21 @@ Result verify(std::string_view gold, std::string_view pred, const Options& optio
   Budget budget(limits);
   Result r;
 
-  Side g = read_side(gold, arena, limits);
-  Side p = read_side(pred, arena, limits);
+  Side g, p;
+  g.norm = normalize(gold, limits);
+  p.norm = normalize(pred, limits);
+  {
+    std::string gc, pc;
+    if (g.norm.error == NormalizeError::None && p.norm.error == NormalizeError::None &&
+        plain_integer(g.norm.text, limits.max_digits, gc) && plain_integer(p.norm.text, limits.max_digits, pc)) {
+      r.status = gc == pc ? Status::Correct : Status::Incorrect;
+      r.method = g.norm.text == p.norm.text ? Method::String : Method::Exact;
+      if (options.canonical_forms) { r.gold = std::move(gc); r.pred = std::move(pc); }
+      return r;
+    }
+  }
+  parse_side(g, arena, limits);
+  parse_side(p, arena, limits);
   if (options.canonical_forms) {
     r.gold = canonical_of(arena, g, budget);
     r.pred = canonical_of(arena, p, budget);
