@@ -1,12 +1,14 @@
 // Load test of `veritrace serve` on loopback with autocannon: C concurrent clients for D seconds against
 // /verify (pairs of the verdict corpus) and /execute (one stateful session per client).
 // Prints requests/s, p50/p99 latency and error counts, and for /execute the sessions whose counter was lost
-// (state gone) or crossed (another session's state answered). Exits 1 on any error, lost or crossed session.
+// (state gone; `announced` when the answer said new_session_created), crossed (another session's state
+// answered) or moved (answered by another instance, behind a balancer). Exits 1 on any error, lost or
+// crossed session.
 //
 //   npm run bench:serve                       # 64 clients, 30 s each, 2 sandbox workers
 //   npm run bench:serve -- --duration 10 --connections 16 --workers 1 --only execute
 import { readFileSync } from "node:fs";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
@@ -25,6 +27,9 @@ const connections = Number(values.connections);
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 
 async function startServer(): Promise<{ url: string; stop: () => Promise<number | null> }> {
+  // The sandbox's offline Python packages (idempotent; fetched once on a fresh clone).
+  const fetched = spawnSync("bash", ["scripts/fetch-python-packages.sh"], { cwd: repoRoot, stdio: "inherit" });
+  if (fetched.status !== 0) throw new Error("scripts/fetch-python-packages.sh failed");
   const child = spawn(
     process.execPath,
     ["bin/veritrace.js", "serve", "--port", "0", "--json", "--workers", values.workers!, "--max-calls-per-session", "100000000"],
@@ -74,7 +79,7 @@ function figures(endpoint: string, r: autocannon.Result): Figures {
 }
 
 async function benchVerify(url: string): Promise<Figures> {
-  const pairs = readFileSync("/work/shared/corpus/verdict_cases.jsonl", "utf8")
+  const pairs = readFileSync(new URL("../../shared/corpus/verdict_cases.jsonl", import.meta.url), "utf8") // beside the repository
     .split("\n")
     .filter(Boolean)
     .map((line) => {
@@ -103,14 +108,19 @@ async function benchVerify(url: string): Promise<Figures> {
  * session state the check needs travels in the request itself: a pool hands a free session to each request, the
  * code names the session it expects, and the answer names it back.
  */
-async function benchExecute(url: string): Promise<Figures & { sessions: number; lost: number; crossed: number; calls: number }> {
+async function benchExecute(
+  url: string,
+): Promise<Figures & { sessions: number; lost: number; announced: number; moved: number; crossed: number; calls: number }> {
   interface Session {
     tag: string;
     calls: number; // answered calls
+    instance?: string; // X-Veritrace-Instance of its last answer
   }
   const all = new Map<string, Session>();
   const free: Session[] = [];
   let lost = 0;
+  let announced = 0; // losses the server reported (new_session_created), which NeMo-Skills' client recovers from
+  let moved = 0; // answers from another instance than the session's previous one (behind a balancer)
   let crossed = 0;
   let bad = 0;
   const take = (): Session => {
@@ -139,10 +149,13 @@ async function benchExecute(url: string): Promise<Figures & { sessions: number; 
             body: JSON.stringify({ generated_code: cell(s.tag), timeout: 10, language: "ipython", max_output_characters: 1000 }),
           };
         },
-        onResponse: (status, body) => {
+        onResponse: (status, body, _context, headers) => {
           let stdout = "";
+          let fresh = false;
           try {
-            stdout = JSON.parse(body).stdout ?? "";
+            const answer = JSON.parse(body);
+            stdout = answer.stdout ?? "";
+            fresh = answer.new_session_created === true;
           } catch {
             /* counted below */
           }
@@ -153,9 +166,13 @@ async function benchExecute(url: string): Promise<Figures & { sessions: number; 
             return;
           }
           s.calls += 1;
+          const instance = String(headers?.["x-veritrace-instance"] ?? "");
+          if (s.instance !== undefined && instance !== s.instance) moved += 1;
+          s.instance = instance;
           if (tag !== s.tag) crossed += 1;
           else if (Number(n) !== s.calls) {
             lost += 1;
+            if (fresh) announced += 1;
             s.calls = Number(n); // count each loss once
           }
           free.push(s);
@@ -165,7 +182,7 @@ async function benchExecute(url: string): Promise<Figures & { sessions: number; 
   });
   const calls = [...all.values()].reduce((a, s) => a + s.calls, 0);
   const f = figures("/execute", result);
-  return { ...f, errors: f.errors + bad, sessions: all.size, lost, crossed, calls };
+  return { ...f, errors: f.errors + bad, sessions: all.size, lost, announced, moved, crossed, calls };
 }
 
 const server = values.url ? { url: values.url, stop: async () => 0 } : await startServer();

@@ -86,7 +86,7 @@ beforeAll(async () => {
     } catch {
       /* not listening yet */
     }
-    if (attempt > 100 || nginx.exitCode !== null) throw new Error(`nginx did not come up:\n${nginxLog}`);
+    if (attempt > 300 || nginx.exitCode !== null) throw new Error(`nginx did not come up:\n${nginxLog}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 });

@@ -222,7 +222,8 @@ describe("request validation", () => {
 });
 
 describe("/verify and /grade", () => {
-  const cases = readFileSync("/work/shared/corpus/verdict_cases.jsonl", "utf8")
+  // The shared corpus sits beside the repository (../shared/corpus).
+  const cases = readFileSync(new URL("../../shared/corpus/verdict_cases.jsonl", import.meta.url), "utf8")
     .split("\n")
     .filter(Boolean)
     .map((line) => JSON.parse(line) as { gold: string; pred: string });

@@ -2,6 +2,7 @@
 // user would, and waits for its --json line that says where it listens.
 import { spawn, type ChildProcess } from "node:child_process";
 import { binPath, repoRoot } from "./cli.js";
+import { ensurePythonPackages } from "./sandbox-setup.js";
 
 export interface ServeProcess {
   url: string;
@@ -16,6 +17,7 @@ export interface ServeProcess {
 }
 
 export async function startServe(args: string[], startTimeoutMs = 120_000): Promise<ServeProcess> {
+  ensurePythonPackages(); // the sandbox's offline sympy/mpmath (fetched once, on a fresh clone)
   const child = spawn(process.execPath, [binPath, "serve", "--port", "0", "--json", ...args], {
     cwd: repoRoot,
     stdio: ["ignore", "pipe", "pipe"],
