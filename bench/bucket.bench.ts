@@ -100,13 +100,15 @@ async function main(): Promise<void> {
       console.log(`  skipped: ${err?.message ?? err}`);
       return;
     }
-    start = performance.now();
-    const plan = await bucketize([dump], { outDir: join(dir, "out"), mix: { medium: 0.05, low: 0.05 } });
-    seconds = (performance.now() - start) / 1000;
-    const counted = plan.stages.reduce((a, s) => a + s.tokens, 0);
-    console.log(
-      `  ${plan.rows.read} rows, ${counted} tokens in stages, ${seconds.toFixed(2)} s: ${(plan.rows.read / seconds).toFixed(0)} rows/s, ${(counted / seconds / 1e6).toFixed(2)} M tokens/s per core (two passes)`,
-    );
+    for (const threads of [0, 2]) {
+      start = performance.now();
+      const plan = await bucketize([dump], { outDir: join(dir, `out-${threads}`), mix: { medium: 0.05, low: 0.05 }, threads });
+      seconds = (performance.now() - start) / 1000;
+      const counted = plan.stages.reduce((a, s) => a + s.tokens, 0);
+      console.log(
+        `  threads ${threads}: ${plan.rows.read} rows, ${counted} tokens in stages, ${seconds.toFixed(2)} s: ${(plan.rows.read / seconds).toFixed(0)} rows/s, ${(counted / seconds / 1e6).toFixed(2)} M tokens/s (two passes)`,
+      );
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
