@@ -7,6 +7,7 @@ import { parseTrace } from "../traces/index.js";
 import { verifyBatch } from "../verify/index.js";
 import { inShard } from "./shard.js";
 import { skimReasoning } from "./skim.js";
+import type { VerdictMethod, VerdictStatus } from "../types.js";
 import type { BatchResult, VerdictRow, WireBatch, WorkerOptions } from "./types.js";
 
 const REASON_LIMIT = 300;
@@ -14,10 +15,16 @@ const REASON_LIMIT = 300;
 export interface GradeContext {
   options: WorkerOptions;
   gold: Map<string, string> | null;
+  /** Verdicts of (gold, answer) pairs already verified by this thread: dumps repeat pairs (8+ samples
+   *  per problem, often with the same answer), and a verdict depends on the pair and the options only. */
+  verdicts: Map<string, { status: VerdictStatus; method: VerdictMethod }>;
 }
 
+/** Past this many cached pairs the cache starts over (memory stays bounded). */
+const VERDICT_CACHE_LIMIT = 50_000;
+
 export function makeContext(options: WorkerOptions): GradeContext {
-  return { options, gold: options.gold ? new Map(options.gold) : null };
+  return { options, gold: options.gold ? new Map(options.gold) : null, verdicts: new Map() };
 }
 
 function invalid(file: string, line: number, reason: string, problemId: string | null = null): VerdictRow {
@@ -112,16 +119,30 @@ export function gradeBatch(batch: WireBatch, ctx: GradeContext): BatchResult {
     if (gold !== null && extraction.answer !== null) pending.push({ at: i, gold, pred: extraction.answer });
   }
 
-  if (pending.length > 0) {
+  // One verifyBatch call for the pairs of this batch that this thread has not verified yet.
+  const cache = ctx.verdicts;
+  if (cache.size + pending.length > VERDICT_CACHE_LIMIT) cache.clear();
+  const fresh: Array<{ key: string; gold: string; pred: string }> = [];
+  const queued = new Set<string>();
+  for (const { gold, pred } of pending) {
+    const key = gold + "\u0000" + pred;
+    if (!cache.has(key) && !queued.has(key)) {
+      queued.add(key);
+      fresh.push({ key, gold, pred });
+    }
+  }
+  if (fresh.length > 0) {
     const verdicts = verifyBatch(
-      pending.map(({ gold, pred }) => ({ gold, pred })),
+      fresh.map(({ gold, pred }) => ({ gold, pred })),
       options.verifyOptions as never,
     );
-    pending.forEach(({ at }, j) => {
-      const row = rows[at]!;
-      row.status = verdicts[j].status;
-      row.method = verdicts[j].method;
-    });
+    fresh.forEach(({ key }, j) => cache.set(key, { status: verdicts[j].status, method: verdicts[j].method }));
+  }
+  for (const { at, gold, pred } of pending) {
+    const verdict = cache.get(gold + "\u0000" + pred)!;
+    const row = rows[at]!;
+    row.status = verdict.status;
+    row.method = verdict.method;
   }
   return { rows };
 }
