@@ -3,18 +3,10 @@
 // The shape is an assumption (log-normal per mode), not the paper's published histogram.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { seededRandom } from "../src/bench/mix.js";
 
-/** mulberry32: small seeded PRNG (deterministic benchmarks). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG (mulberry32, shared with the other benchmarks). */
+export const rng = seededRandom;
 
 function normal(rand: () => number): number {
   const u = Math.max(rand(), 1e-12);
