@@ -13,7 +13,20 @@ export const COMPONENTS: readonly Component[] = ["verify", "grade", "sandbox"];
 export const UNITS: Record<Component, string> = { verify: "pairs/s", grade: "traces/s", sandbox: "cells/s" };
 
 export type Measurement =
-  | { component: Component; threads: number; available: true; operations: number; seconds: number; throughput: number }
+  | {
+      component: Component;
+      threads: number;
+      available: true;
+      operations: number;
+      seconds: number;
+      throughput: number;
+      /**
+       * CPU seconds this process used per wall second while measuring: how many cores the run actually
+       * got. Below the thread count on a busy machine, which then explains a low efficiency. null when the
+       * work runs in another process (the sandbox's pool).
+       */
+      coresUsed: number | null;
+    }
   | { component: Component; threads: number; available: false; reason: string };
 
 export interface RunOptions {
@@ -53,6 +66,7 @@ export async function benchVerify(opts: RunOptions): Promise<Measurement> {
     const first = await Promise.all(workers.map((w) => nextMessage(w)));
     const missing = first.find((m) => m.type === "unavailable");
     if (missing) return { component: "verify", threads, available: false, reason: String(missing.reason) };
+    const cpu = process.cpuUsage();
     const start = Date.now();
     const deadline = start + seconds * 1000;
     const done = Promise.all(workers.map((w) => nextMessage(w)));
@@ -60,12 +74,18 @@ export async function benchVerify(opts: RunOptions): Promise<Measurement> {
     const results = await done;
     const elapsed = (Date.now() - start) / 1000;
     const operations = results.reduce((a, m) => a + Number(m.pairs), 0);
-    return { component: "verify", threads, available: true, operations, seconds: elapsed, throughput: operations / elapsed };
+    return { component: "verify", threads, available: true, operations, seconds: elapsed, throughput: operations / elapsed, coresUsed: coresSince(cpu, elapsed) };
   } catch (err) {
     return unavailable("verify", threads, err);
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
+}
+
+/** CPU seconds of this process (all its threads) since `start`, per wall second. */
+function coresSince(start: NodeJS.CpuUsage, wallSeconds: number): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6 / wallSeconds;
 }
 
 function nextMessage(w: Worker): Promise<Record<string, unknown>> {
@@ -117,12 +137,13 @@ export async function benchGrade(opts: RunOptions): Promise<Measurement> {
         for (let i = 0; i < 256; i++) yield rows[fed++ % rows.length];
       }
     }
+    const cpu = process.cpuUsage();
     const start = Date.now();
     deadline = start + seconds * 1000;
     let operations = 0;
     for await (const _ of mod.grade(feed(), { threads, file: "bench.jsonl" })) operations++;
     const elapsed = (Date.now() - start) / 1000;
-    return { component: "grade", threads, available: true, operations, seconds: elapsed, throughput: operations / elapsed };
+    return { component: "grade", threads, available: true, operations, seconds: elapsed, throughput: operations / elapsed, coresUsed: coresSince(cpu, elapsed) };
   } catch (err) {
     return unavailable("grade", threads, err);
   }
@@ -158,7 +179,7 @@ export async function benchSandbox(opts: RunOptions): Promise<Measurement> {
     };
     await Promise.all(Array.from({ length: 2 * threads }, (_, i) => lane(i)));
     const elapsed = (Date.now() - start) / 1000;
-    return { component: "sandbox", threads, available: true, operations, seconds: elapsed, throughput: operations / elapsed };
+    return { component: "sandbox", threads, available: true, operations, seconds: elapsed, throughput: operations / elapsed, coresUsed: null };
   } catch (err) {
     return unavailable("sandbox", threads, err);
   } finally {
