@@ -129,6 +129,7 @@ for (const library of LIBRARIES) {
     lib.name,
     `${agree}/${cases.length} (${((100 * agree) / cases.length).toFixed(1)}%)`,
     String(decided),
+    decided ? `${((100 * agree) / decided).toFixed(1)}%` : "-",
     String(errors),
     String(timeouts),
     percentile(times, 50).toFixed(2),
@@ -138,7 +139,7 @@ for (const library of LIBRARIES) {
   console.log(`${lib.name} by kind: ${kinds.join(", ")}`);
 }
 
-const header = ["library", "agrees with expected", "decided", "errors", `timeouts (${PAIR_TIMEOUT_MS / 1000} s)`, "p50 ms", "p99 ms"];
+const header = ["library", "agrees with expected", "decided", "right when decided", "errors", `timeouts (${PAIR_TIMEOUT_MS / 1000} s)`, "p50 ms", "p99 ms"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (r: string[]): string => "| " + r.map((x, i) => x.padEnd(widths[i]!)).join(" | ") + " |";
 console.log(`\n${cases.length} verdict cases (${casesPath})\n`);
