@@ -121,6 +121,15 @@ describe("OpenMath TIR", () => {
     ]);
   });
 
+  it("a ```python block without output in a written solution is not a call; at the very end it is", () => {
+    const shown = parseOpenMathTir("One could check with:\n```python\nprint(2+2)\n```\nwhich prints 4, so \\boxed{4}.");
+    expect(shown.toolCalls).toEqual([]);
+    const pending = parseOpenMathTir("Let me run it.\n```python\nprint(2+2)\n```\n");
+    expect(pending.toolCalls).toEqual([{ code: "print(2+2)", output: null }]);
+    const row = parseTrace({ problem: "2+2?", expected_answer: "4", generated_solution: "See:\n```python\nprint(4)\n```\nSo \\boxed{4}.", inference_mode: "cot" });
+    expect(row.ok && row.trace.tool).toBe(false);
+  });
+
   it("text without think tags is all final", () => {
     expect(parseOpenMathTir("Thus \\boxed{4}.")).toEqual({ finalText: "Thus \\boxed{4}.", reasoningText: "", toolCalls: [] });
   });

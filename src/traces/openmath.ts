@@ -47,7 +47,6 @@ export function openMathToolCalls(text: string): ToolCall[] {
       break;
     }
     const call: ToolCall = { code: withoutTrailingNewline(text, codeStart, codeEnd), output: null };
-    calls.push(call);
     let position = codeEnd + close.length;
 
     let outputFence = position;
@@ -57,6 +56,11 @@ export function openMathToolCalls(text: string): ToolCall[] {
       const outputEnd = text.indexOf(FENCE, outputStart);
       call.output = text.slice(outputStart, outputEnd === -1 ? text.length : outputEnd);
       position = outputEnd === -1 ? text.length : outputEnd + FENCE.length;
+      calls.push(call);
+    } else if (open === TAG_OPEN || outputFence === text.length) {
+      // A tag is always a call; a fenced block is one only when an output follows or the text
+      // ends before it could (otherwise it is code shown in a written solution).
+      calls.push(call);
     }
     openAt = text.indexOf(open, position);
   }
