@@ -109,7 +109,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => (process.env.KEEP_TMP ? undefined : rmSync(dir, { recursive: true, force: true })));
 
-const auditOf = (problem: string, rule: string) => audit.find((a) => a.problem === problem && a.rule === rule);
+const auditOf = (problem: string, rule: string): Record<string, any> => audit.find((a) => a.problem === problem && a.rule === rule)!;
 const rowsOf = (problem: string) => curated.filter((r) => r.uuid === problem);
 const answerOf = (r: Record<string, any>) => /\\boxed\{(.*)\}/.exec(r.messages[r.messages.length - 1].content)?.[1];
 
