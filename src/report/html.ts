@@ -174,6 +174,7 @@ export function renderHtml(model: ReportModel): string {
 <p class="sources">${model.sources.map((s) => `${esc(s.role)}: <code>${esc(s.path)}</code>`).join(" · ")}</p></header>
 ${warnings}
 <section><h2>Settings</h2>
+${factsList(model.totals)}
 ${settingsTable(model.settings, model.k)}
 <p class="note">pass@k is the unbiased estimator 1 − C(n−c, k)/C(n, k); maj@k votes over the first k samples; k is the largest requested k that every problem of the row reaches; no answer is the share of attempts without a final answer.</p></section>
 <section><h2>Pass rate per problem</h2>

@@ -34,6 +34,7 @@ const settingSummary = z.object({
 
 const summarySchema = z.object({
   format: z.literal("veritrace-summary/1", { error: "not a veritrace summary (format veritrace-summary/1)" }),
+  totals: z.record(z.string(), count).optional(),
   settings: z.record(z.string(), settingSummary),
   problems: z.array(
     z.object({
@@ -302,11 +303,17 @@ export function buildReportModel(inputs: ReportInputs): ReportModel {
     });
 
   const warnings = inputs.plan?.warnings?.map((w) => `plan.json: ${w}`) ?? [];
+  // Rows by status, in the order grade counts them ("rows" first); zero counts of rare statuses omitted.
+  const totals = Object.entries(summary.totals ?? {})
+    .filter(([name, v]) => name === "rows" || v > 0)
+    .sort(([a], [b]) => (a === "rows" ? -1 : b === "rows" ? 1 : 0))
+    .map(([name, v]) => ({ name: name.replace(/_/g, " "), value: v.toLocaleString("en-US") }));
   return {
     title: inputs.title ?? "veritrace report",
     sources: inputs.sources ?? [],
     k: tableK,
     settings,
+    totals,
     passRates,
     trivialThreshold: inputs.trivialThreshold ?? inputs.audit?.trivialThreshold ?? 0.8,
     curves,

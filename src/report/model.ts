@@ -69,6 +69,8 @@ export interface ReportModel {
   /** The k of the table's pass@k and maj@k columns when every row has the same; null: per row (SettingRow.k). */
   k: number | null;
   settings: SettingRow[];
+  /** Rows of the graded dump by status (summary.totals), as "name: value". */
+  totals: Array<{ name: string; value: string }>;
   passRates: PassRates[];
   /** Pass rate above which a problem is dropped as trivial (the filter's default 0.8). */
   trivialThreshold: number;
