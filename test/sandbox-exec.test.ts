@@ -79,6 +79,26 @@ describe("veritrace exec", () => {
     expect(r.stdout).toMatch(/high\/with_tool\s+3\s+6\s+5\s+1/);
   }, 300_000);
 
+  it("rebuilds a trace's namespace when another trace's call killed the shared worker", () => {
+    const killing = join(dir, "killing.jsonl");
+    const rows = [
+      nemotronRow("killer", [
+        { code: "w = 7", output: "" },
+        { code: "sum(range(10**11))", output: "Execution timed out after 2.0 seconds" },
+      ]),
+      nemotronRow("victim", [
+        { code: "v = 5", output: "" },
+        { code: "import time\ntime.sleep(0.5)\nv", output: "5" },
+      ]),
+    ];
+    writeFileSync(killing, rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    const r = runCli(["exec", killing, "--out", out, "--workers", "1", "--timeout", "2"], { timeout: 300_000 });
+    expect(r.code).toBe(0);
+    const [killer, victim] = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(killer).toMatchObject({ problemId: "killer", matched: 2, timeouts: 1, replays: 0 });
+    expect(victim).toMatchObject({ problemId: "victim", matched: 2, mismatched: 0 });
+  }, 300_000);
+
   it("exits 2 on usage errors and unreadable input", () => {
     expect(runCli(["exec"]).code).toBe(2);
     expect(runCli(["exec", dump, "--workers", "zero"]).code).toBe(2);

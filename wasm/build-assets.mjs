@@ -44,7 +44,8 @@ async function buildBundle({ indexURL, sourceDir, modules }) {
   py.runPython(`
 import compileall, os, zipfile, warnings
 warnings.simplefilter("ignore")
-compileall.compile_dir("/build/src", quiet=2, legacy=True, workers=1)
+# Frames of these modules name site-packages paths, as on a regular installation.
+compileall.compile_dir("/build/src", quiet=2, legacy=True, workers=1, ddir="/lib/python3.14/site-packages")
 with zipfile.ZipFile("/build/bundle.zip", "w", zipfile.ZIP_STORED) as z:
     for root, dirs, files in sorted(os.walk("/build/src")):
         for f in sorted(files):

@@ -337,15 +337,16 @@ def run_cell(session_id, code, max_chars):
         session = _sessions[session_id] = _Session()
     cap = max(4 * max_chars, 1 << 20)
     out, err = _CappedText(cap), _CappedText(cap)
-    saved = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = out, err
+    saved = sys.stdin, sys.stdout, sys.stderr
+    # stdin reads as /dev/null, as in NeMo-Skills' shell process: input() raises EOFError.
+    sys.stdin, sys.stdout, sys.stderr = io.StringIO(""), out, err
     interrupted = False
     try:
         failed = _execute(session, code, out)
     except KeyboardInterrupt:  # an interrupt that landed outside the cell itself
         failed, interrupted = True, True
     finally:
-        sys.stdout, sys.stderr = saved
+        sys.stdin, sys.stdout, sys.stderr = saved
     stdout = _cut(_postprocess(out.getvalue()), max_chars)
     stderr = _cut(_postprocess(err.getvalue()), max_chars)
     status = "interrupted" if interrupted else ("error" if failed else "completed")

@@ -108,6 +108,9 @@ function writeAtomically(path: string, bytes: Uint8Array): void {
   renameSync(tmp, path);
 }
 
+/** Bumped when the way bundles are built changes (their cache key includes it). */
+const BUNDLE_FORMAT = "2";
+
 /** A lock older than this is taken to be left by a process that died while building. */
 const STALE_LOCK_MS = 10 * 60_000;
 
@@ -185,7 +188,7 @@ export async function prepareAssets(o: AssetOptions): Promise<Assets> {
       wheels.push(name);
       continue;
     }
-    const path = join(o.cacheDir, "bundles", `${name}-${sha([pyodide, treeFingerprint(source)])}.zip`);
+    const path = join(o.cacheDir, "bundles", `${name}-${sha([pyodide, BUNDLE_FORMAT, treeFingerprint(source)])}.zip`);
     await buildOnce(path, () => runInWorker({ task: "bundle", indexURL: o.indexURL, sourceDir: o.packagesDir, modules: [name] }));
     bundles.push({ name: `${name}.zip`, path });
     preload.push(name);

@@ -37,6 +37,8 @@ export interface ExecRow {
   /** Fresh runs that ended with status "error" / "timeout" (whether or not they matched). */
   errors: number;
   timeouts: number;
+  /** Times the session's earlier calls were run again after another trace's call had killed the worker. */
+  replays: number;
   mismatches: CallMismatch[];
   /** Set when the row could not be parsed as a trace. */
   invalid?: string;
@@ -85,11 +87,22 @@ export async function reexecuteTrace(runner: CellRunner, trace: Trace, where: { 
     unrecorded: 0,
     errors: 0,
     timeouts: 0,
+    replays: 0,
     mismatches: [],
   };
   try {
+    let previousKilled = false;
     for (const [i, call] of trace.toolCalls.entries()) {
-      const result = await runner.run(call.code, { session });
+      let result = await runner.run(call.code, { session });
+      // The namespace was lost because another trace's call killed the shared worker: rebuild it by
+      // running this trace's earlier calls again, then this one. (A reset after this trace's own killed
+      // call is what NeMo-Skills does too: its shell restarts. That one is kept.)
+      if (result.sessionReset && !previousKilled) {
+        row.replays += 1;
+        for (const earlier of trace.toolCalls.slice(0, i)) await runner.run(earlier.code, { session });
+        result = await runner.run(call.code, { session });
+      }
+      previousKilled = result.status === "timeout" && result.stdout === "" && result.stderr.startsWith("Execution timed out after");
       if (result.status === "error") row.errors += 1;
       if (result.status === "timeout") row.timeouts += 1;
       if (call.output === null) {
@@ -191,6 +204,7 @@ function invalidRow(input: ExecInput, reason: string, problemId: string | null =
     unrecorded: 0,
     errors: 0,
     timeouts: 0,
+    replays: 0,
     mismatches: [],
     invalid: reason,
   };
