@@ -233,6 +233,12 @@ describe("NeMo-Skills rows", () => {
     expect(trace.finalText).toBe("So \\boxed{2}");
   });
 
+  it("a chat prompt kept beside the generation does not make it a messages row", () => {
+    const row = { problem: "p", expected_answer: "2", messages: [{ role: "user", content: "p" }], generation: "\\boxed{2}" };
+    expect(detectFormat(row)).toBe("nemo-skills");
+    expect(parsed(row).finalText).toBe("\\boxed{2}");
+  });
+
   it("an empty generation is a trace with no answer, not invalid input", () => {
     const trace = parsed({ problem: "p", expected_answer: "2", generation: "" });
     expect(trace.finalText).toBe("");

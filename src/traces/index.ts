@@ -54,9 +54,9 @@ export const TRACE_FORMATS: readonly TraceFormat[] = ["nemotron", "nemo-skills",
 /**
  * The format of a row, or null when it fits none:
  * - `generated_solution` → openmath;
+ * - `generation` → nemo-skills, or generic when the row has `gold`;
  * - `messages` → nemotron, or generic when the row has `gold` / `response` or none of `uuid`,
  *   `expected_answer`, `metadata`;
- * - `generation` → nemo-skills, or generic when the row has `gold`;
  * - a string, or a `text` field, holding harmony tokens → harmony;
  * - `response` → generic.
  */
@@ -64,11 +64,12 @@ export function detectFormat(row: unknown): TraceFormat | null {
   if (typeof row === "string") return isHarmonyText(row) ? "harmony" : null;
   if (!isRecord(row)) return null;
   if ("generated_solution" in row) return "openmath";
+  // Before `messages`: NeMo-Skills keeps its input fields, which may include a chat prompt.
+  if ("generation" in row) return "gold" in row ? "generic" : "nemo-skills";
   if ("messages" in row) {
     const generic = "gold" in row || "response" in row || !("uuid" in row || "expected_answer" in row || "metadata" in row);
     return generic ? "generic" : "nemotron";
   }
-  if ("generation" in row) return "gold" in row ? "generic" : "nemo-skills";
   if (typeof row.text === "string" && isHarmonyText(row.text)) return "harmony";
   if ("response" in row) return "generic";
   return null;
