@@ -40,7 +40,7 @@ describe("report model", () => {
       "all",
     ]);
     expect(model.k).toBe(8);
-    expect(model.totals[0]).toEqual({ name: "rows", value: "480" });
+    expect(model.totals[0]).toEqual({ name: "rows graded", value: "480" });
     const high = model.settings[0];
     expect(high.pass1).toBe(summary.settings["high/with-tool"]["pass@1"]);
     expect(high.majK).toBe(summary.settings["high/with-tool"]["maj@k"]["8"].value);

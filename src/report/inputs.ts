@@ -307,7 +307,7 @@ export function buildReportModel(inputs: ReportInputs): ReportModel {
   const totals = Object.entries(summary.totals ?? {})
     .filter(([name, v]) => name === "rows" || v > 0)
     .sort(([a], [b]) => (a === "rows" ? -1 : b === "rows" ? 1 : 0))
-    .map(([name, v]) => ({ name: name.replace(/_/g, " "), value: v.toLocaleString("en-US") }));
+    .map(([name, v]) => ({ name: name === "rows" ? "rows graded" : name.replace(/_/g, " "), value: v.toLocaleString("en-US") }));
   return {
     title: inputs.title ?? "veritrace report",
     sources: inputs.sources ?? [],
