@@ -342,3 +342,30 @@ describe("raw harmony rows", () => {
     });
   });
 });
+
+describe("the example dump (examples/nemotron-math-v2)", () => {
+  it("measures each low-mode pass rate from the traces exactly as the dump's own metadata counts it", async () => {
+    const files = ["high", "medium", "low"].map((m) => join("examples", "nemotron-math-v2", `${m}.part_00.jsonl.gz`));
+    const auditPath = join(dir, "example-audit.jsonl");
+    const result = await filterProblems(files, { out: join(dir, "example-curated.jsonl"), audit: auditPath });
+    // The low-mode metadata (on the low rows), by problem; the generator states that it agrees with the attempts.
+    const { gunzipSync } = await import("node:zlib");
+    const meta = new Map<string, { pass: number; count: number }>();
+    for (const f of files) {
+      for (const line of gunzipSync(readFileSync(f)).toString("utf8").split("\n")) {
+        if (!line) continue;
+        const row = JSON.parse(line);
+        const low = [row.metadata?.reason_low_no_tool, row.metadata?.reason_low_with_tool];
+        if (low[0] && low[1]) meta.set(row.uuid, { pass: low[0].pass + low[1].pass, count: low[0].count + low[1].count });
+      }
+    }
+    const trivial = readFileSync(auditPath, "utf8").trim().split("\n").map((l) => JSON.parse(l)).filter((a) => a.rule === "trivial");
+    expect(trivial).toHaveLength(result.problems.in);
+    expect(result.problems.referenceReplaced + result.problems.referenceFilled).toBe(0);
+    for (const row of trivial) {
+      expect(row.inputs.source).toBe("traces");
+      expect({ problem: row.problem, pass: row.inputs.pass, count: row.inputs.count }).toEqual({ problem: row.problem, ...meta.get(row.problem) });
+      expect(row.outcome).toBe(row.inputs.pass / row.inputs.count > 0.8 ? "dropped" : "kept");
+    }
+  });
+});
