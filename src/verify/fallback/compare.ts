@@ -41,6 +41,16 @@ const MIN_VALID_POINTS = 3;
 const MAX_VARIABLES = 8;
 const MAX_FORM_CHARS = 500;
 
+/** Operators whose value at a sample point can cost without bound (a sum to a bound that is a variable). */
+const ITERATIVE = new Set(["Sum", "Product", "Integrate", "Limit", "D", "Derivative", "Loop"]);
+
+/** Whether e has free variables and an iterative operator: numeric sampling is then left alone. */
+function samplingIsUnbounded(e: Expression): boolean {
+  if (e.unknowns.length === 0) return false;
+  const walk = (x: Expression): boolean => ITERATIVE.has(x.operator) || (isFunction(x) && x.ops.some(walk));
+  return walk(e);
+}
+
 const STRUCTURAL_ORDERED = new Set(["Tuple", "List", "Matrix", "Pair", "Interval", "Open", "Delimiter", "Sequence"]);
 const STRUCTURAL_UNORDERED = new Set(["Set", "Union"]);
 const RELATIONS: Record<string, { canonical: string; swap: boolean }> = {
@@ -246,6 +256,7 @@ export class SymbolicComparer {
 
   /** Whether fa = c * fb for one constant c (non-zero; positive unless the relation is symmetric). */
   private proportional(fa: Expression, fb: Expression, symmetric: boolean): Outcome {
+    if (samplingIsUnbounded(fa) || samplingIsUnbounded(fb)) return "unknown";
     const variables = [...new Set([...fa.unknowns, ...fb.unknowns])].sort();
     if (variables.length > MAX_VARIABLES) return "unknown";
     let ratio: number | null = null;
@@ -280,6 +291,7 @@ export class SymbolicComparer {
       return decimals && this.closeRelative(a, b) ? "unknown" : "different";
     }
 
+    if (samplingIsUnbounded(a) || samplingIsUnbounded(b)) return "unknown";
     const variables = [...new Set([...a.unknowns, ...b.unknowns])].sort();
     if (variables.length > MAX_VARIABLES) return "unknown";
     const points = variables.length ? samplePoints(variables) : [{}];
