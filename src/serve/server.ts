@@ -101,7 +101,8 @@ export async function createServer(options: ServeOptions = {}): Promise<Veritrac
   const executeBodyLimit = options.executeBodyLimit ?? 2 * MiB;
   const batchBodyLimit = options.batchBodyLimit ?? 64 * MiB;
   const app = Fastify({
-    logger: options.log ? { level: "info" } : false,
+    // Logs go to stderr: stdout carries the CLI's --json line.
+    logger: options.log ? { level: "info", stream: process.stderr } : false,
     bodyLimit: Math.max(executeBodyLimit, batchBodyLimit),
     return503OnClosing: true,
   });
