@@ -108,14 +108,12 @@ class Parser {
         next();
       }
       if (at_list_end(closer1, closer2)) break;
-      size_t before = pos_;
       uint32_t item = relation();
       if (failed()) break;
       items.push_back(item);
       if (items.size() > limits_.max_set_elements) { fail(ParseError::TooComplex); break; }
       if (at_list_end(closer1, closer2)) break;
-      if (!at_separator()) {
-        if (pos_ == before) { fail(ParseError::Syntax); break; }
+      if (!at_separator()) {  // an item must end at a separator or a closer
         fail(ParseError::Syntax);
         break;
       }

@@ -9,6 +9,7 @@
 
 int main(int argc, char** argv) {
   bool canonical = argc > 1 && std::string(argv[1]) == "--canonical";
+  int rounds = argc > 2 ? std::stoi(argv[2]) : 3;
   std::vector<std::pair<std::string, std::string>> pairs;
   int fr, strict, setrel;
   size_t gl, pl;
@@ -22,7 +23,7 @@ int main(int argc, char** argv) {
   veritrace::Options o;
   o.canonical_forms = canonical;
   size_t correct = 0;
-  for (int round = 0; round < 3; ++round) {
+  for (int round = 0; round < rounds; ++round) {
     auto t0 = std::chrono::steady_clock::now();
     correct = 0;
     for (const auto& [g, p] : pairs) correct += veritrace::verify(g, p, o).status == veritrace::Status::Correct;
