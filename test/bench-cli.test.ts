@@ -111,6 +111,22 @@ describe("veritrace bench (command)", () => {
     expect(res.stdout).toMatch(/PREDICTION \(extrapolated, not measured\): 16 threads ≈ [\d,]+ pairs\/s, 64 threads ≈ [\d,]+ pairs\/s/);
   }, 300_000);
 
+  it("reports a component that cannot start as not available and still measures the others", () => {
+    // A sandbox cache directory under a regular file cannot be created: the sandbox cannot start.
+    const res = runCli(["bench", "--only", "sandbox,verify", "--threads", "1,2", "--seconds", "0.3", "--json"], {
+      timeout: 300_000,
+      env: { ...process.env, VERITRACE_CACHE_DIR: "/etc/passwd/veritrace-cache" },
+    });
+    expect(res.code, res.stderr).toBe(0);
+    const report = JSON.parse(res.stdout);
+    const sandbox = report.results.filter((r: { component: string }) => r.component === "sandbox");
+    expect(sandbox.map((r: { threads: number; available: boolean }) => [r.threads, r.available])).toEqual([[1, false], [2, false]]);
+    expect(sandbox[0].reason).toContain("ENOTDIR");
+    expect(report.results.filter((r: { component: string; available: boolean }) => r.component === "verify" && r.available)).toHaveLength(2);
+    expect(report.models.find((m: { component: string }) => m.component === "sandbox").fit).toBeNull();
+    expect(report.models.find((m: { component: string }) => m.component === "verify").fit).not.toBeNull();
+  }, 300_000);
+
   it("rejects bad options with exit code 2", () => {
     for (const args of [["--threads", "0"], ["--threads", "1,x"], ["--seconds", "-1"], ["--only", "nothing"], ["--repeat", "0"], ["--seed", "x"], ["--bogus"]]) {
       const res = runCli(["bench", ...args]);
