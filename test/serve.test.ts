@@ -12,8 +12,8 @@ let server: ServeProcess;
 let nemo: NemoSandboxClient;
 
 beforeAll(async () => {
-  // Every call gets the server's time limit (the sandbox sets it once): 2 s keeps the timeout test short.
-  server = await startServe(["--workers", "1", "--instance-id", "serve-test", "--timeout-ms", "2000"]);
+  // Every call gets the server's time limit (the sandbox sets it once): 3 s keeps the timeout tests short.
+  server = await startServe(["--workers", "1", "--instance-id", "serve-test", "--timeout-ms", "3000"]);
   // The server's own timeout answer, not the client's: give the HTTP call a few seconds past the execution timeout.
   nemo = new NemoSandboxClient(server.url, 15);
 });
@@ -78,9 +78,9 @@ describe("/execute with a NeMo-Skills client", () => {
   it("a timeout in the middle of a session: the call times out, later calls in the session still work", async () => {
     const session = "timeout-midway";
     expect((await nemo.executeCode("x = 41", { sessionId: session })).output.process_status).toBe("completed");
-    const stuck = await nemo.executeCode("while True:\n    pass", { sessionId: session, timeout: 2 });
+    const stuck = await nemo.executeCode("while True:\n    pass", { sessionId: session, timeout: 3 });
     expect(stuck.output.process_status).toBe("timeout");
-    expect(stuck.output.stderr).toContain("Execution timed out after 2.0 seconds");
+    expect(stuck.output.stderr).toContain("Execution timed out after 3.0 seconds");
     // `while True` is interrupted, not killed: the state stays, as when NeMo-Skills' SIGINT stops the cell.
     const after = await nemo.executeCode("x + 1", { sessionId: session });
     expect(after.output).toMatchObject({ process_status: "completed", stdout: "42\n", new_session_created: false });
@@ -95,9 +95,9 @@ describe("/execute with a NeMo-Skills client", () => {
     await nemo.executeCode("x = 41", { sessionId: session });
     // Code that swallows KeyboardInterrupt: NeMo-Skills kills and restarts the shell after its grace; so does the sandbox.
     const stubborn = "while True:\n    try:\n        while True:\n            pass\n    except KeyboardInterrupt:\n        pass";
-    const stuck = await nemo.executeCode(stubborn, { sessionId: session, timeout: 2 });
+    const stuck = await nemo.executeCode(stubborn, { sessionId: session, timeout: 3 });
     expect(stuck.output.process_status).toBe("timeout");
-    expect(stuck.output.stderr).toContain("Execution timed out after 2.0 seconds");
+    expect(stuck.output.stderr).toContain("Execution timed out after 3.0 seconds");
     const after = await nemo.executeCode("x", { sessionId: session });
     expect(after.output.new_session_created).toBe(true); // NeMo-Skills' client replays its history on this
     expect(after.output.stdout).toContain("NameError");
