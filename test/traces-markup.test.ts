@@ -174,6 +174,8 @@ describe("large traces", () => {
     expect(messages.finalText).toBe("");
     const ends = parseHarmony("<|channel|>analysis<|message|>x" + "<|end|>".repeat(100_000));
     expect(ends.reasoningText.startsWith("x")).toBe(true);
+    const inequalities = parseTrace({ id: "i", gold: "1", response: "|a|<|b| and 1 < 2. ".repeat(50_000) + "<think>x</think>\\boxed{1}" });
+    expect(inequalities.ok && inequalities.trace.finalText).toBe("\\boxed{1}");
     const tags = parseOpenMathTir("<tool_call>\n</tool_call>\n".repeat(50_000));
     expect(tags.toolCalls).toHaveLength(50_000);
   });

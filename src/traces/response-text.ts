@@ -4,24 +4,45 @@ import { parseHarmony } from "./harmony.js";
 import { parseOpenMathTir } from "./openmath.js";
 import type { ParsedText } from "./parsed-text.js";
 
-const TIR_MARKERS = ["<think>", "</think>", "<tool_call>", "```python", "```output"] as const;
+const HARMONY_MESSAGE = "<|message|>";
+/** TIR / reasoning markup that starts with `<`, and with a code fence. */
+const ANGLE_MARKERS = ["<think>", "</think>", "<tool_call>"] as const;
+const FENCE_MARKERS = ["```python", "```output"] as const;
 
 export function isHarmonyText(text: string): boolean {
-  return text.includes("<|message|>");
+  return text.includes(HARMONY_MESSAGE);
 }
 
-/** Harmony generations and renderings start with a special token (after optional whitespace). */
-function startsWithSpecialToken(text: string): boolean {
-  let i = 0;
-  while (i < text.length && i < 64 && /\s/.test(text[i])) i++;
-  return text.startsWith("<|", i);
+type Markup = "harmony" | "tir" | null;
+
+/** The first marker among those starting at each occurrence of `lead` (one forward scan). */
+function firstMarker(text: string, lead: string, check: (at: number) => Markup): Markup {
+  for (let at = text.indexOf(lead); at !== -1; at = text.indexOf(lead, at + 1)) {
+    const found = check(at);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+/**
+ * The markup of a response: harmony when it has `<|message|>`, TIR/think when it has `<think>`,
+ * `</think>`, `<tool_call>`, ```python or ```output; null for plain text. Two forward scans (for `<`
+ * and for ```), whatever the text, instead of one per marker.
+ */
+export function markupOf(text: string): Markup {
+  let harmony: boolean | undefined; // looked up once, at the first `<|`
+  const angle = firstMarker(text, "<", (at) => {
+    if (text.startsWith("<|", at)) return (harmony ??= isHarmonyText(text)) ? "harmony" : null;
+    for (const marker of ANGLE_MARKERS) if (text.startsWith(marker, at)) return "tir";
+    return null;
+  });
+  if (angle !== null) return angle;
+  return firstMarker(text, "```", (at) => (FENCE_MARKERS.some((marker) => text.startsWith(marker, at)) ? "tir" : null));
 }
 
 export function parseResponseText(text: string): ParsedText {
-  // Cheapest tests first: a leading special token, then markers that OpenMath text has near its
-  // start (<think>); a full scan for `<|message|>` only when those fail.
-  if (startsWithSpecialToken(text)) return parseHarmony(text);
-  for (const marker of TIR_MARKERS) if (text.includes(marker)) return parseOpenMathTir(text);
-  if (isHarmonyText(text)) return parseHarmony(text);
+  const markup = markupOf(text);
+  if (markup === "harmony") return parseHarmony(text);
+  if (markup === "tir") return parseOpenMathTir(text);
   return { finalText: text, reasoningText: "", toolCalls: [] };
 }
