@@ -61,6 +61,9 @@ describe("verify", () => {
       ["|-3|", "3", true],
       ["\\log_2 8", "3", true],
       ["\\frac34i", "\\frac{3}{4}i", true],
+      ["4210_{5}", "4210_5", true],
+      ["204_5", "204_6", false],
+      ["6", "2 3", false],
     ];
     for (const [g, p, expected] of cases) expect(verify(g, p, { fallback: false }).status === "correct", `${g} vs ${p}`).toBe(expected);
   });

@@ -487,6 +487,11 @@ class Parser {
     switch (k.type) {
       case Tok::Number: {
         next();
+        // A numeral in another base, 204_5 or 4210_{5}: a name, equal only to the same numeral.
+        if (k.aux.empty() && is_op(peek(), '_')) {
+          next();
+          return a_.add_named(Kind::Symbol, std::string(k.text) + "_" + subscript_text());
+        }
         return number_from(k.text, k.aux);
       }
       case Tok::Ident: {
