@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { majorityVote, mergeSummaries, score, ScoreBoard, summarize, totalsFrom, type ScoreRecord } from "../src/score/index.js";
+import { prefixVoteClasses, voteClasses } from "../src/score/majority.js";
 
 const fixture = JSON.parse(readFileSync(new URL("../../shared/corpus/metrics_fixture.json", import.meta.url), "utf8"));
 
@@ -151,4 +152,24 @@ describe("NeMo-Skills compatibility through the score board", () => {
       expect(100 * summary.settings.all["pass@k"][2].value).toBeCloseTo(bench.expected_metrics["pass@2"].symbolic_correct, 12);
     });
   }
+});
+
+describe("prefix grouping", () => {
+  // Same partition as grouping each prefix on its own (groupEquivalent), from pair verdicts computed once.
+  const partition = (classes: number[]) => {
+    const first = new Map<number, number>();
+    return classes.map((c, i) => (c < 0 ? -1 : (first.has(c) ? first.get(c)! : (first.set(c, i), i))));
+  };
+  it("equals groupEquivalent on every prefix", () => {
+    const pool = ["1/2", "0.5", "\\frac12", "2", "02", "x = 2", "\\sqrt4", "3", null, "0.333333", "\\frac13", "1/3", "\\pi", "3.141593", "-2", "4/2"];
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const options = { verifyOptions: { fallback: false } };
+    for (let trial = 0; trial < 40; trial++) {
+      const answers = Array.from({ length: 1 + Math.floor(rnd() * 16) }, () => pool[Math.floor(rnd() * pool.length)]);
+      const ks = [1, 2, 4, 8, 16].filter((k) => k <= answers.length);
+      const fast = prefixVoteClasses(answers, ks, options);
+      ks.forEach((k, i) => expect(partition(fast[i]), JSON.stringify(answers.slice(0, k))).toEqual(partition(voteClasses(answers.slice(0, k), options))));
+    }
+  });
 });

@@ -10,7 +10,7 @@
 // The result does not depend on how records of different problems interleave, only on the order of each
 // problem's own records (their input order); so shards, resumed runs and merges give the same scores.
 import type { GradeStatus, ReasoningMode } from "../types.js";
-import { majorityVote, type VoteCompat } from "./majority.js";
+import { prefixVoteClasses, tally, type VoteCompat } from "./majority.js";
 import { nemoSkillsContribution, nemoSkillsMajorityCredit, type NemoSkillsContribution } from "./nemo-skills.js";
 import { passAtK, passAtKNemoSkills } from "./pass-at-k.js";
 
@@ -34,7 +34,8 @@ export interface ScoreOptions {
   k?: number[];
   /** "nemo-skills": raw-string votes, NeMo-Skills' tie credit and pass@k arithmetic, and its metrics block. */
   compat?: VoteCompat;
-  /** Options for the engine's equivalence when grouping votes. */
+  /** Options for the engine's equivalence when grouping votes (the symbolic fallback is off unless
+   *  `fallback: true` is given here). */
   verifyOptions?: Record<string, unknown>;
 }
 
@@ -217,19 +218,23 @@ function scoreGroup(g: Group, ks: number[], options: ScoreOptions): GroupScore {
     "maj@k": {},
   };
   const answers = g.samples.map((s) => s.answer);
-  for (const k of ks) {
-    if (k > g.n) continue;
+  // Votes are grouped by the native engine alone unless the caller asks for the symbolic fallback: a pair
+  // of answers it cannot decide stays two classes (conservative), and scoring never waits on the fallback.
+  const groupingOptions = { fallback: false, ...options.verifyOptions };
+  // Each prefix is grouped on its own (classes merge transitively, so a later answer could join two
+  // classes of an earlier prefix), from pair verdicts computed once for the group.
+  const reachable = ks.filter((k) => k <= g.n);
+  const classesByK = prefixVoteClasses(answers, reachable, { compat, verifyOptions: groupingOptions });
+  reachable.forEach((k, at) => {
     out["pass@k"][k] = compat === "nemo-skills" ? passAtKNemoSkills(g.n, g.correct, k) : passAtK(g.n, g.correct, k);
     const first = g.samples.slice(0, k);
-    // Grouped per k: equivalence classes are merged transitively, so a later answer could join two
-    // classes of an earlier prefix; the first k samples are grouped on their own.
-    const vote = majorityVote(answers.slice(0, k), { compat, verifyOptions: options.verifyOptions });
+    const vote = tally(answers.slice(0, k), classesByK[at], compat);
     let score: number;
     if (vote.winner < 0) score = 0;
     else if (compat === "nemo-skills") score = nemoSkillsMajorityCredit(answers.slice(0, k), first.map((s) => s.correct));
     else score = first[vote.classes[vote.winner].members[0]].correct ? 1 : 0;
     out["maj@k"][k] = { score, answer: vote.answer, votes: vote.votes, tie: vote.tie };
-  }
+  });
   if (compat === "nemo-skills") {
     out.nemo_skills = nemoSkillsContribution(
       g.samples.map((s) => ({

@@ -5,7 +5,7 @@
 // Tie rule (deterministic, reported): among the classes with the most votes, the class whose first member
 // comes earliest in the given order wins. Under `compat: "nemo-skills"` the lexicographically smallest
 // answer wins instead, as NeMo-Skills' `sorted(majority_answer_list)[0]` does.
-import { groupEquivalent } from "../verify/index.js";
+import { canonicalKey, groupEquivalent, verifyBatch } from "../verify/index.js";
 
 export interface MajorityClass {
   /** The class's representative: the answer text of its first member. */
@@ -119,4 +119,69 @@ export function tally(answers: ReadonlyArray<string | null>, classOf: ReadonlyAr
     classes,
     winner,
   };
+}
+
+/**
+ * Vote classes of the first k answers, for every k of `ks` (ascending), with the result of calling
+ * `voteClasses` on each prefix, but verifying each pair of distinct answers once instead of once per k.
+ * It follows groupEquivalent's definition: answers with one canonical key share a class, and classes whose
+ * first members verify as equal merge (transitively, within the prefix). With the symbolic fallback on,
+ * groupEquivalent's own rule (fallback only for up to 16 classes) depends on the prefix, so each prefix
+ * is then grouped on its own.
+ */
+export function prefixVoteClasses(answers: ReadonlyArray<string | null>, ks: readonly number[], options: MajorityOptions = {}): number[][] {
+  const fallback = (options.verifyOptions as { fallback?: boolean } | undefined)?.fallback !== false;
+  if (options.compat === "nemo-skills" || fallback) return ks.map((k) => voteClasses(answers.slice(0, k), options));
+  const verifyOptions = options.verifyOptions as never;
+  // Provisional classes by canonical key; the representative of a key is its first answer.
+  const keyOf = new Map<string, number>(); // answer text → key index
+  const keyIndex = new Map<string, number>(); // canonical key → key index
+  const reps: string[] = [];
+  const provisional = answers.map((a) => {
+    if (a === null) return -1;
+    let id = keyOf.get(a);
+    if (id === undefined) {
+      const key = canonicalKey(a, verifyOptions);
+      id = keyIndex.get(key);
+      if (id === undefined) keyIndex.set(key, (id = reps.push(a) - 1));
+      keyOf.set(a, id);
+    }
+    return id;
+  });
+  // Every pair of representatives, verified once.
+  const equal: boolean[][] = reps.map(() => []);
+  const pairs: Array<{ gold: string; pred: string }> = [];
+  const index: Array<[number, number]> = [];
+  for (let i = 0; i < reps.length; i++) {
+    for (let j = i + 1; j < reps.length; j++) {
+      pairs.push({ gold: reps[i], pred: reps[j] });
+      index.push([i, j]);
+    }
+  }
+  if (pairs.length > 0) {
+    verifyBatch(pairs, verifyOptions).forEach((v, n) => {
+      const [i, j] = index[n];
+      equal[i][j] = v.status === "correct";
+    });
+  }
+  return ks.map((k) => {
+    const prefix = provisional.slice(0, k);
+    const present = [...new Set(prefix.filter((c) => c >= 0))].sort((a, b) => a - b);
+    const parent = new Map<number, number>(present.map((c) => [c, c]));
+    const find = (x: number): number => {
+      while (parent.get(x) !== x) x = parent.get(x)!;
+      return x;
+    };
+    for (let a = 0; a < present.length; a++) {
+      for (let b = a + 1; b < present.length; b++) {
+        const i = present[a];
+        const j = present[b];
+        if (!equal[i][j]) continue;
+        const ri = find(i);
+        const rj = find(j);
+        if (ri !== rj) parent.set(Math.max(ri, rj), Math.min(ri, rj));
+      }
+    }
+    return prefix.map((c) => (c < 0 ? -1 : find(c)));
+  });
 }
