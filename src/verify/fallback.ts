@@ -28,7 +28,7 @@ export const FALLBACK_LIMITS = {
 };
 
 /** Share of the budget given to the library's own cooperative limit, so that it usually stops first and the worker survives. */
-const LIBRARY_SHARE = 0.8;
+const LIBRARY_SHARE = 0.7;
 
 const UNDECIDED: FallbackResult = Object.freeze({ status: "undecided" });
 

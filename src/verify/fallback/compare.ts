@@ -3,8 +3,8 @@
 // can terminate; this module adds the library's own cooperative time limit on top.
 //
 // Order of tests, cheapest and most exact first:
-//   1. structural: the canonical forms are the same, or the same after simplification;
-//   2. exact: the difference simplifies to an exact number (zero: equal; non-zero: different);
+//   1. structural: the canonical forms are the same, or the same after expansion;
+//   2. exact: the difference of constants evaluates to an exact number (zero: equal; else different);
 //   3. collections, relations and intervals: compared part by part (sets and unions in any order,
 //      equations and inequalities up to a constant factor, positive for inequalities);
 //   4. numeric: evaluation at seeded points at 50 significant digits with a relative tolerance of 1e-30.
@@ -190,8 +190,8 @@ export class SymbolicComparer {
         : this.orderedEquivalent(a.ops, b.ops, decimals);
     }
 
-    if (a.simplify().isSame(b.simplify())) return "equal";
-    // With free variables `is` compares structurally after expansion, without any tolerance.
+    // With free variables `is` compares structurally after expansion, without any tolerance. (It is
+    // much cheaper than simplify(), which the numeric test below makes unnecessary.)
     if ((a.unknowns.length || b.unknowns.length) && a.is(b)) return "equal";
     return this.valuesEquivalent(a, b, decimals);
   }
@@ -284,11 +284,13 @@ export class SymbolicComparer {
   }
 
   private valuesEquivalent(a: Expression, b: Expression, decimals: boolean): Outcome {
-    // Exact: the difference of two exact values simplifies to an exact number.
-    const diff = a.sub(b).simplify();
-    if (isNumber(diff) && diff.isExact) {
-      if (diff.isSame(0)) return "equal";
-      return decimals && this.closeRelative(a, b) ? "unknown" : "different";
+    // Exact: the difference of two constant values evaluates to an exact number.
+    if (a.unknowns.length === 0 && b.unknowns.length === 0) {
+      const diff = a.sub(b).evaluate();
+      if (isNumber(diff) && diff.isExact) {
+        if (diff.isSame(0)) return "equal";
+        return decimals && this.closeRelative(a, b) ? "unknown" : "different";
+      }
     }
 
     if (samplingIsUnbounded(a) || samplingIsUnbounded(b)) return "unknown";
