@@ -5,6 +5,8 @@
 export interface Pair {
   gold: string;
   pred: string;
+  /** Whether the prediction was generated as equivalent to the reference. */
+  equivalent?: boolean;
 }
 
 /** mulberry32: small, fast, seedable. */
@@ -24,7 +26,8 @@ export function generateTypicalPairs(count: number, seed = 20251127): Pair[] {
   const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const gcd = (a: number, b: number): number => (b === 0 ? Math.abs(a) : gcd(b, a % b));
-  const wrong = () => r() < 0.5;
+  let lastWrong = false;
+  const wrong = () => (lastWrong = r() < 0.5);
 
   const kinds: Array<() => Pair> = [
     // integers, sometimes with leading zeros, separators or a trailing ".0"
@@ -94,6 +97,10 @@ export function generateTypicalPairs(count: number, seed = 20251127): Pair[] {
     },
   ];
   const out: Pair[] = new Array(count);
-  for (let i = 0; i < count; i++) out[i] = kinds[i % kinds.length]!();
+  for (let i = 0; i < count; i++) {
+    const pair = kinds[i % kinds.length]!();
+    pair.equivalent = !lastWrong;
+    out[i] = pair;
+  }
   return out;
 }
