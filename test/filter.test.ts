@@ -239,6 +239,14 @@ describe("filterProblems on the hand-built dataset", () => {
     expect(generic).toMatchObject({ gold: "4", expected_answer: "4", original_expected_answer: "3", reasoning_effort: "medium" });
   });
 
+  it("gives the same bytes with worker threads", async () => {
+    const out = join(dir, "curated-threads.jsonl");
+    const auditPath = join(dir, "audit-threads.jsonl");
+    await filterProblems([paths.high, paths.medium, paths.low], { out, audit: auditPath, threads: 2 });
+    expect(readFileSync(out)).toEqual(readFileSync(join(dir, "curated.jsonl")));
+    expect(readFileSync(auditPath)).toEqual(readFileSync(join(dir, "audit.jsonl")));
+  });
+
   it("gives the same bytes whatever the order of the input files", async () => {
     const out2 = join(dir, "curated-2.jsonl");
     const audit2 = join(dir, "audit-2.jsonl");

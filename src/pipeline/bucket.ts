@@ -4,10 +4,7 @@
 //           (seeded) from the earlier buckets into the last stage to the requested share
 //   pass 2  stream the inputs again, writing each row unchanged to its stage file (and to the last stage
 //           when drawn), then plan.json
-import { existsSync, mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { Piscina } from "piscina";
-import { inOrder } from "../grade/pool.js";
+import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { problemIdOf } from "../traces/index.js";
 import type { ReasoningMode } from "../types.js";
@@ -15,10 +12,11 @@ import { DEFAULT_TOKENIZER, loadTokenizer } from "../tokenize/index.js";
 import { Column } from "./columns.js";
 import { round6 } from "./cost.js";
 import { assignBuckets, DEFAULT_EDGES, MODES, planFromAssignment, stageFileName, validateEdges, validateMix, type BucketPlan, type MixShares } from "./plan.js";
-import { sourceFileName, toSource, type JsonlSource } from "./jsonl.js";
+import { toSource, type JsonlSource } from "./jsonl.js";
 import { LineSink } from "./sink.js";
 import type { Template } from "./render.js";
 import { measureBatch, type MeasureBatch, type MeasureResult, type MeasureSettings } from "./measure.js";
+import { batchRunner, inOrder, lineBatches } from "./workers.js";
 import { AuditWriter, type AuditRow } from "./audit.js";
 
 export interface BucketOptions {
@@ -62,9 +60,12 @@ export async function bucketize(inputs: ReadonlyArray<string | JsonlSource>, opt
   let rows = 0;
   const settings: MeasureSettings = { tokenizer: options.tokenizer ?? DEFAULT_TOKENIZER, template, seed, mode: options.mode };
   try {
-    const runner = measureRunner(options.threads ?? 0);
+    const runner = batchRunner<MeasureBatch, MeasureResult>("bucket-worker", measureBatch, options.threads ?? 0);
     try {
-      for await (const { batch, result } of inOrder(batches(sources, settings), runner.run, runner.concurrency)) {
+      const withSettings = async function* () {
+        for await (const batch of lineBatches(sources)) yield { ...batch, settings };
+      };
+      for await (const { batch, result } of inOrder(withSettings(), runner.run, runner.concurrency)) {
         for (let i = 0; i < result.tokens.length; i++) {
           tokens.push(result.tokens[i]!);
           modes.push(result.modes[i]!);
@@ -117,54 +118,6 @@ export async function bucketize(inputs: ReadonlyArray<string | JsonlSource>, opt
   } finally {
     await audit.close();
   }
-}
-
-const BATCH_LINES = 256;
-const BATCH_CHARS = 8 << 20;
-
-/** Non-blank lines of the sources in batches (each batch within one source). */
-async function* batches(sources: JsonlSource[], settings: MeasureSettings): AsyncGenerator<MeasureBatch & { source: string }> {
-  for (const source of sources) {
-    let lines: MeasureBatch["lines"] = [];
-    let chars = 0;
-    for await (const line of source.lines()) {
-      if (line.text.trim() === "" && !line.tooLong) continue;
-      lines.push(line);
-      chars += line.text.length;
-      if (lines.length >= BATCH_LINES || chars >= BATCH_CHARS) {
-        yield { source: source.name, fileName: sourceFileName(source), lines, settings };
-        lines = [];
-        chars = 0;
-      }
-    }
-    if (lines.length > 0) yield { source: source.name, fileName: sourceFileName(source), lines, settings };
-  }
-}
-
-interface MeasureRunner {
-  run(batch: MeasureBatch): Promise<MeasureResult>;
-  concurrency: number;
-  close(): Promise<void>;
-}
-
-/** Inline (threads 0) or a piscina pool over the compiled worker. */
-function measureRunner(threads: number): MeasureRunner {
-  if (threads <= 0) return { run: measureBatch, concurrency: 1, close: async () => {} };
-  const pool = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
-  return {
-    run: (batch) => pool.run(batch) as Promise<MeasureResult>,
-    concurrency: threads * 2 + 1,
-    close: () => pool.destroy(),
-  };
-}
-
-/** The compiled worker (dist/pipeline/bucket-worker.js), also when this module runs from src/ under tsx. */
-function workerFile(): string {
-  const here = import.meta.url;
-  const url = here.endsWith(".ts") ? new URL("../../dist/pipeline/bucket-worker.js", here) : new URL("./bucket-worker.js", here);
-  const path = fileURLToPath(url);
-  if (!existsSync(path)) throw new Error(`bucket worker not built: ${path} is missing (run npm run build:ts)`);
-  return path;
 }
 
 function problemOfLine(text: string): string | null {

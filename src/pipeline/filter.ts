@@ -1,19 +1,20 @@
 // The curation filter over trace dumps (DESIGN.md "Pipeline", docs/pipeline.md). A problem's traces may be
 // spread over several files (high.jsonl, medium.jsonl, low.jsonl), so it runs in two passes:
-//   pass 1  parse ▸ extract each trace's answer; keep per problem its distinct answers, reference and
-//           metadata counts, and per trace 14 bytes (problem, answer, setting, sample, list link)
+//   pass 1  parse ▸ extract each trace's answer (scan.ts; in worker threads when asked); keep per problem
+//           its distinct answers, reference and metadata counts, and per trace 17 bytes (problem, answer,
+//           setting, sample, list link)
 //   decide  per problem: reference repair ▸ trivial filter ▸ keep-correct (src/pipeline/decide.ts);
 //           one audit row per decision; per trace a "kept" byte
 //   pass 2  stream the inputs again and write the kept rows, unchanged but for the reference fields
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { extractAnswer, isPureMath } from "../extract/index.js";
-import { parseTrace } from "../traces/index.js";
 import type { ReasoningMode } from "../types.js";
 import { AuditWriter } from "./audit.js";
 import { Column } from "./columns.js";
-import { decideProblem, MODE_INDEX, MODE_NAMES, settingCode, settingName, type Decision, type DecideOptions, type MetaCount, type ReferenceOutcome, type TrivialSource } from "./decide.js";
-import { sourceFileName, toSource, type JsonlSource } from "./jsonl.js";
+import { decideProblem, MODE_NAMES, settingName, type Decision, type DecideOptions, type MetaCount, type ReferenceOutcome, type TrivialSource } from "./decide.js";
+import { toSource, type JsonlSource } from "./jsonl.js";
+import { scanBatch, type ScanBatch, type ScannedRow, type ScanSettings } from "./scan.js";
+import { batchRunner, inOrder, lineBatches } from "./workers.js";
 import { LineSink } from "./sink.js";
 
 export interface FilterOptions {
@@ -33,6 +34,8 @@ export interface FilterOptions {
   /** Also take answers from the loose fallbacks (last math span / last number). Default false: a trace
    * that never boxes or states its answer neither votes nor stays in the curated data. */
   looseExtraction?: boolean;
+  /** Worker threads for pass 1 (parse, extract); 0 (default) scans in the calling thread. */
+  threads?: number;
   onProgress?: (pass: 1 | 2, rows: number) => void;
 }
 
@@ -104,51 +107,58 @@ export async function filterProblems(inputs: ReadonlyArray<string | JsonlSource>
     const traceSetting = new Column(Uint8Array);
     const traceSample = new Column(Int32Array);
     const traceNext = new Column(Int32Array);
-    for (const source of sources) {
-      for await (const line of source.lines()) {
-        if (line.text.trim() === "" && !line.tooLong) continue;
-        const ordinal = summary.rows.read++;
-        options.onProgress?.(1, summary.rows.read);
-        const parsed = parseRow(line.text, line.tooLong, source, line.lineNumber, options.mode);
-        if (!parsed.ok) {
-          summary.rows.invalid++;
-          for (const col of [traceProblem, traceAnswer, traceSample, traceNext]) col.push(-1);
-          traceSetting.push(0);
-          await audit.write({ problem: parsed.problemId ?? null, rule: "invalid_input", inputs: { file: source.name, line: line.lineNumber }, outcome: `skipped: ${parsed.reason}` });
-          continue;
-        }
-        const { trace, row } = parsed;
-        let pi = byId.get(trace.problemId);
-        if (pi === undefined) {
-          pi = problems.length;
-          byId.set(trace.problemId, pi);
-          problems.push({ id: trace.problemId, gold: null, conflictingReferences: 0, answers: [], answerIndex: new Map(), meta: new Map(), first: ordinal, last: ordinal });
-        } else {
-          traceNext.set(problems[pi]!.last, ordinal);
-          problems[pi]!.last = ordinal;
-        }
-        const p = problems[pi]!;
-        if (trace.gold !== null) {
-          if (p.gold === null) p.gold = trace.gold;
-          else if (p.gold !== trace.gold) p.conflictingReferences++;
-        }
-        readMetadata(row, decideOptions.trivialMode, p.meta);
-        const answer = answerOf(trace.finalText, options.looseExtraction ?? false);
-        let ai = -1;
-        if (answer !== null) {
-          ai = p.answerIndex.get(answer) ?? -1;
-          if (ai < 0) {
-            ai = p.answers.length;
-            p.answers.push(answer);
-            p.answerIndex.set(answer, ai);
+    const scanSettings: ScanSettings = { trivialMode: decideOptions.trivialMode, mode: options.mode, looseExtraction: options.looseExtraction ?? false };
+    const runner = batchRunner<ScanBatch, ScannedRow[]>("filter-worker", scanBatch, options.threads ?? 0);
+    try {
+      const withSettings = async function* () {
+        for await (const batch of lineBatches(sources)) yield { ...batch, settings: scanSettings };
+      };
+      for await (const { batch, result } of inOrder(withSettings(), runner.run, runner.concurrency)) {
+        for (let i = 0; i < result.length; i++) {
+          const scanned = result[i]!;
+          const ordinal = summary.rows.read++;
+          if (!scanned.ok) {
+            summary.rows.invalid++;
+            for (const col of [traceProblem, traceAnswer, traceSample, traceNext]) col.push(-1);
+            traceSetting.push(0);
+            const line = batch.lines[i]!.lineNumber;
+            await audit.write({ problem: scanned.problemId, rule: "invalid_input", inputs: { file: batch.source, line }, outcome: `skipped: ${scanned.reason}` });
+            continue;
           }
+          let pi = byId.get(scanned.problemId);
+          if (pi === undefined) {
+            pi = problems.length;
+            byId.set(scanned.problemId, pi);
+            problems.push({ id: scanned.problemId, gold: null, conflictingReferences: 0, answers: [], answerIndex: new Map(), meta: new Map(), first: ordinal, last: ordinal });
+          } else {
+            traceNext.set(problems[pi]!.last, ordinal);
+            problems[pi]!.last = ordinal;
+          }
+          const p = problems[pi]!;
+          if (scanned.gold !== null) {
+            if (p.gold === null) p.gold = scanned.gold;
+            else if (p.gold !== scanned.gold) p.conflictingReferences++;
+          }
+          for (const [code, counts] of scanned.meta) if (!p.meta.has(code)) p.meta.set(code, counts);
+          let ai = -1;
+          if (scanned.answer !== null) {
+            ai = p.answerIndex.get(scanned.answer) ?? -1;
+            if (ai < 0) {
+              ai = p.answers.length;
+              p.answers.push(scanned.answer);
+              p.answerIndex.set(scanned.answer, ai);
+            }
+          }
+          traceProblem.push(pi);
+          traceAnswer.push(ai);
+          traceSetting.push(scanned.setting);
+          traceSample.push(scanned.sample);
+          traceNext.push(-1);
         }
-        traceProblem.push(pi);
-        traceAnswer.push(ai);
-        traceSetting.push(settingCode(trace.mode, trace.tool));
-        traceSample.push(trace.sample ?? -1);
-        traceNext.push(-1);
+        options.onProgress?.(1, summary.rows.read);
       }
+    } finally {
+      await runner.close();
     }
 
     // Decide, problem by problem (first-seen order), and mark the kept traces.
@@ -230,48 +240,9 @@ function count(summary: FilterSummary, d: Decision, traces: number): void {
   if (d.trivial.dropped) p.droppedTrivial++;
 }
 
-type ParsedRow =
-  | { ok: true; row: Record<string, unknown>; trace: import("../types.js").Trace }
-  | { ok: false; reason: string; problemId?: string };
 
-function parseRow(text: string, tooLong: number | undefined, source: JsonlSource, lineNumber: number, mode: ReasoningMode | undefined): ParsedRow {
-  if (tooLong) return { ok: false, reason: `line of ${tooLong} bytes is longer than the line cap` };
-  let row: unknown;
-  try {
-    row = JSON.parse(text);
-  } catch (err: any) {
-    return { ok: false, reason: `not JSON: ${err?.message ?? err}` };
-  }
-  const parsed = parseTrace(row, { fileName: sourceFileName(source), lineNumber, mode });
-  if (!parsed.ok) return { ok: false, reason: parsed.reason, problemId: parsed.problemId };
-  return { ok: true, row: row as Record<string, unknown>, trace: parsed.trace };
-}
 
-function answerOf(finalText: string, loose: boolean): string | null {
-  try {
-    const found = extractAnswer(finalText, { loose });
-    // A final part that is a short sentence ("I could not finish.") is not a bare answer; "12" is.
-    if (found.rule === "bare" && !loose && !isPureMath(finalText)) return null;
-    return found.answer;
-  } catch {
-    return null;
-  }
-}
 
-/** `metadata.reason_{mode}_{with,no}_tool: {count, pass}` of Nemotron-Math-v2 rows. */
-function readMetadata(row: Record<string, unknown>, mode: ReasoningMode, into: Map<number, MetaCount>): void {
-  const meta = row.metadata;
-  if (!meta || typeof meta !== "object") return;
-  for (const tool of [false, true]) {
-    const code = settingCode(mode, tool);
-    if (into.has(code)) continue;
-    const entry = (meta as Record<string, any>)[`reason_${mode}_${tool ? "with" : "no"}_tool`];
-    const count = Number(entry?.count);
-    let pass = Number(entry?.pass);
-    if (!Number.isFinite(pass) && Number.isFinite(Number(entry?.accuracy))) pass = Math.round(Number(entry.accuracy) * count);
-    if (Number.isInteger(count) && count > 0 && Number.isInteger(pass) && pass >= 0 && pass <= count) into.set(code, { count, pass });
-  }
-}
 
 /** Fields in which a row states its own reasoning mode (as src/traces reads them). */
 const MODE_FIELDS = ["mode", "reasoning_effort", "reasoning_mode"];
@@ -308,4 +279,3 @@ export function withReference(text: string, reference: string, original: string 
 }
 
 
-export { MODE_INDEX };

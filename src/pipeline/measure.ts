@@ -6,6 +6,7 @@ import type { ReasoningMode } from "../types.js";
 import { countSegments, loadTokenizer } from "../tokenize/index.js";
 import { drawKey, MODES } from "./plan.js";
 import { renderTrace, type Template } from "./render.js";
+import type { LineBatch } from "./workers.js";
 
 export interface MeasureSettings {
   tokenizer: string;
@@ -15,10 +16,7 @@ export interface MeasureSettings {
   mode?: ReasoningMode;
 }
 
-export interface MeasureBatch {
-  /** File name as parseTrace wants it (mode, sample). */
-  fileName: string;
-  lines: Array<{ text: string; lineNumber: number; tooLong?: number }>;
+export interface MeasureBatch extends LineBatch {
   settings: MeasureSettings;
 }
 

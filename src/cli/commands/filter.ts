@@ -1,5 +1,6 @@
 // `veritrace filter`: trivial-problem filter, answer repair and keep-correct over trace dumps.
 import { writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { filterProblems, type FilterSummary } from "../../pipeline/filter.js";
 import type { ReasoningMode } from "../../types.js";
 import { firstUnreadable } from "../../pipeline/jsonl.js";
@@ -28,6 +29,8 @@ options:
   --repair-votes high|all   attempts that vote on the reference (default high)
   --mode MODE               reasoning mode of rows whose row and file name do not say
   --summary FILE            also write the counts as JSON to FILE
+  --threads N               worker threads parsing and extracting (default: one per core; 0 = this
+                            thread); the output does not depend on it
   --json                    print the counts as JSON on stdout
   -h, --help                this help
 
@@ -55,6 +58,7 @@ export function run(argv: string[]): Promise<number> {
       "repair-votes": { type: "string" },
       mode: { type: "string" },
       summary: { type: "string" },
+      threads: { type: "string" },
       json: { type: "boolean" },
     });
     if (positionals.length === 0) throw new UsageError("no input dumps given");
@@ -65,6 +69,8 @@ export function run(argv: string[]): Promise<number> {
     }
     const repairVotes = values["repair-votes"] ?? "high";
     if (repairVotes !== "high" && repairVotes !== "all") throw new UsageError(`--repair-votes: '${repairVotes}' is not high or all`);
+    const threads = values.threads === undefined ? availableParallelism() : Number(values.threads);
+    if (!Number.isInteger(threads) || threads < 0 || threads > 256) throw new UsageError(`--threads: '${values.threads}' is not a thread count`);
     const unreadable = firstUnreadable(positionals);
     if (unreadable) throw new InputError(unreadable.file, null, unreadable.reason);
     const auditPath = values.audit ?? values.out.replace(/\.jsonl$/, "") + ".audit.jsonl";
@@ -76,6 +82,7 @@ export function run(argv: string[]): Promise<number> {
       trivialMode: modeArg("trivial-mode", values["trivial-mode"], "low"),
       repairVotes,
       mode: modeArg("mode", values.mode),
+      threads,
       onProgress: (pass, rows) => bar.update(`filter: pass ${pass}, ${rows} rows`),
     });
     bar.done();

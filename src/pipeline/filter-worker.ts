@@ -1,0 +1,4 @@
+// Worker thread of `filterProblems` (piscina): scans one batch of lines (scan.ts).
+import { scanBatch } from "./scan.js";
+
+export default scanBatch;
