@@ -23,8 +23,12 @@ export interface PageVisit {
   dialogs: string[];
   /** Every request other than the page itself (a self-contained page makes none). */
   otherRequests: string[];
-  /** Each canvas on the page: its id and how many of its pixels are not fully transparent. */
-  canvases: Array<{ id: string; width: number; height: number; paintedPixels: number }>;
+  /**
+   * Each canvas on the page: its id, how many of its pixels are not fully transparent, and how many are
+   * strongly coloured (bars, lines, legend swatches; axes, grid and text are grey or slate), and how many
+   * data elements Chart.js laid out with a visible size (bars at least a pixel long, points on the plot).
+   */
+  canvases: Array<{ id: string; width: number; height: number; paintedPixels: number; colouredPixels: number; dataElements: number }>;
   title: string;
   bodyText: string;
 }
@@ -73,11 +77,28 @@ export async function visitPage(htmlFile: string, executablePath: string, screen
       Array.from(document.querySelectorAll("canvas")).map((c) => {
         const ctx = c.getContext("2d");
         let painted = 0;
+        let coloured = 0;
         if (ctx && c.width > 0 && c.height > 0) {
-          const pixels = ctx.getImageData(0, 0, c.width, c.height).data;
-          for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) painted++;
+          const px = ctx.getImageData(0, 0, c.width, c.height).data;
+          for (let i = 0; i < px.length; i += 4) {
+            if (px[i + 3] === 0) continue;
+            painted++;
+            if (px[i + 3] > 200 && Math.max(px[i], px[i + 1], px[i + 2]) - Math.min(px[i], px[i + 1], px[i + 2]) > 80) coloured++;
+          }
         }
-        return { id: c.id, width: c.width, height: c.height, paintedPixels: painted };
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const chart = (window as any).Chart?.getChart(c);
+        let elements = 0;
+        chart?.data.datasets.forEach((_: unknown, i: number) => {
+          const meta = chart.getDatasetMeta(i);
+          const horizontal = chart.options.indexAxis === "y";
+          for (const el of meta.data) {
+            if (!Number.isFinite(el.x) || !Number.isFinite(el.y)) continue;
+            if (meta.type === "bar" && Math.abs(el.base - (horizontal ? el.x : el.y)) < 1) continue;
+            elements++;
+          }
+        });
+        return { id: c.id, width: c.width, height: c.height, paintedPixels: painted, colouredPixels: coloured, dataElements: elements };
       }),
     );
     visit.title = await page.title();

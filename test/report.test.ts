@@ -45,6 +45,9 @@ function expectCleanPage(visit: Awaited<ReturnType<typeof visitPage>>) {
     expect(c.width, c.id).toBeGreaterThan(100);
     // A chart with axes, labels and bars paints thousands of pixels; an empty canvas paints none.
     expect(c.paintedPixels, `${c.id} drew nothing`).toBeGreaterThan(2000);
+    // ... and its data: coloured pixels and bars or points laid out with a size.
+    expect(c.colouredPixels, `${c.id} drew no data`).toBeGreaterThan(1000);
+    expect(c.dataElements, `${c.id} laid out no data`).toBeGreaterThan(0);
   }
 }
 
