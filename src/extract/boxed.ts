@@ -18,6 +18,7 @@ function isSpace(code: number): boolean {
  * contain "box", so one backward scan for it finds either.
  */
 function lastCommand(text: string): { at: number; length: number } | null {
+  if (!text.includes("box")) return null; // fast presence test before the slower backward scan
   let from = text.length;
   while (from >= 0) {
     const box = text.lastIndexOf("box", from);

@@ -45,8 +45,10 @@ class BackwardFinder {
   constructor(
     private readonly text: string,
     private readonly find: (text: string, atOrBefore: number) => number,
+    present: boolean,
   ) {
-    this.cached = find(text, text.length);
+    // `present` comes from a fast forward `includes`; the backward search is a slower plain loop.
+    this.cached = present ? find(text, text.length) : -1;
   }
   atOrBefore(bound: number): number {
     if (bound < 0) return -1;
@@ -73,12 +75,13 @@ function lastUnescapedDollar(text: string, atOrBefore: number): number {
 export function lastMathSpan(text: string): MathSpan | null {
   // Each round takes the closing delimiter nearest the end, then its opening one, and skips spans
   // with empty content. Every bound decreases from round to round (BackwardFinder).
-  const dollars = new BackwardFinder(text, lastUnescapedDollar);
-  const doubleDollars = new BackwardFinder(text, token("$$"));
-  const parenCloses = new BackwardFinder(text, token("\\)"));
-  const bracketCloses = new BackwardFinder(text, token("\\]"));
-  const parenOpens = new BackwardFinder(text, token("\\("));
-  const bracketOpens = new BackwardFinder(text, token("\\["));
+  const hasDollar = text.includes("$");
+  const dollars = new BackwardFinder(text, lastUnescapedDollar, hasDollar);
+  const doubleDollars = new BackwardFinder(text, token("$$"), hasDollar && text.includes("$$"));
+  const parenCloses = new BackwardFinder(text, token("\\)"), text.includes("\\)"));
+  const bracketCloses = new BackwardFinder(text, token("\\]"), text.includes("\\]"));
+  const parenOpens = new BackwardFinder(text, token("\\("), text.includes("\\("));
+  const bracketOpens = new BackwardFinder(text, token("\\["), text.includes("\\["));
   let limit = text.length; // spans end at or before limit
   while (limit > 0) {
     const dollar = dollars.atOrBefore(limit - 1);

@@ -13,9 +13,10 @@ const MAX_SPAN = 4000;
 
 const SPELLINGS = ["answer", "Answer", "ANSWER"] as const;
 
-function lastAnswerWord(text: string, before: number): number {
+/** The last "answer" (in one of SPELLINGS) at or before `before`; only spellings present are searched. */
+function lastAnswerWord(text: string, before: number, spellings: readonly string[]): number {
   let best = -1;
-  for (const spelling of SPELLINGS) best = Math.max(best, text.lastIndexOf(spelling, before));
+  for (const spelling of spellings) best = Math.max(best, text.lastIndexOf(spelling, before));
   return best;
 }
 
@@ -84,9 +85,12 @@ function plainAnswer(text: string, start: number): string | null {
 
 /** The answer after the last answer phrase of `text` that is followed by one, or null. */
 export function answerAfterPhrase(text: string): string | null {
+  // Fast forward presence tests, so that the slower backward searches only run for what is there.
+  const spellings = SPELLINGS.filter((spelling) => text.includes(spelling));
+  if (spellings.length === 0) return null;
   let before = text.length;
   for (let examined = 0; examined < MAX_PHRASES_EXAMINED && before >= 0; examined++) {
-    const at = lastAnswerWord(text, before);
+    const at = lastAnswerWord(text, before, spellings);
     if (at === -1) return null;
     before = at - 1;
     const start = phraseEnd(text, at);
