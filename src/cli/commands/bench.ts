@@ -75,18 +75,20 @@ export function formatReport(r: BenchReport): string {
   const lines: string[] = [];
   lines.push(`veritrace bench: ${r.machine.availableParallelism} cores (${r.machine.cpuModel}), node ${r.machine.node}, ${r.seconds} s per point${r.repeat > 1 ? `, best of ${r.repeat}` : ""}`);
   lines.push("");
-  const rows: string[][] = [["component", "threads", "throughput", "", "cores used", `efficiency vs ${r.baselineThreads}`]];
+  const rows: string[][] = [["component", "threads", "throughput", "", "cores used", "per core-s", `efficiency vs ${r.baselineThreads}`]];
   for (const m of r.results) {
     if (m.available) {
       const cores = m.coresUsed === null ? "–" : m.coresUsed.toFixed(2);
-      rows.push([m.component, String(m.threads), fmt(m.throughput), m.unit, cores, `${(m.efficiency * 100).toFixed(0)}%`]);
-    } else rows.push([m.component, String(m.threads), "not available", "", "", m.reason]);
+      const perCore = m.coresUsed ? fmt(m.throughput / m.coresUsed) : "–";
+      rows.push([m.component, String(m.threads), fmt(m.throughput), m.unit, cores, perCore, `${(m.efficiency * 100).toFixed(0)}%`]);
+    } else rows.push([m.component, String(m.threads), "not available", "", "", "", m.reason]);
   }
   const last = rows[0].length - 1;
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => (c === last ? 0 : row[c].length))));
-  const right = (c: number) => c === 2 || c === 4;
+  const right = (c: number) => c === 2 || c === 4 || c === 5;
   for (const row of rows) lines.push(row.map((cell, c) => (right(c) ? cell.padStart(widths[c]) : c === last ? cell : cell.padEnd(widths[c]))).join("  ").trimEnd());
-  lines.push("(cores used: CPU seconds of the process per wall second while measuring; below the thread count, the machine was busy)");
+  lines.push("(cores used: CPU seconds of the process per wall second while measuring, below the thread count when the machine is busy;");
+  lines.push(" per core-s: throughput per CPU second of the process, what the work costs whatever the load)");
   lines.push("");
   lines.push("Scaling model: Universal Scalability Law X(N) = λN / (1 + σ(N−1) + κN(N−1)), least squares.");
   for (const model of r.models) {
