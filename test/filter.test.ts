@@ -375,5 +375,10 @@ describe("the example dump (examples/nemotron-math-v2)", () => {
       expect({ problem: row.problem, pass: row.inputs.pass, count: row.inputs.count }).toEqual({ problem: row.problem, ...meta.get(row.problem) });
       expect(row.outcome).toBe(row.inputs.pass / row.inputs.count > 0.8 ? "dropped" : "kept");
     }
+    // Many batches through two worker threads: the same bytes.
+    const threadedOut = join(dir, "example-curated-2.jsonl");
+    await filterProblems(files, { out: threadedOut, audit: join(dir, "example-audit-2.jsonl"), threads: 2 });
+    expect(readFileSync(threadedOut)).toEqual(readFileSync(join(dir, "example-curated.jsonl")));
+    expect(readFileSync(join(dir, "example-audit-2.jsonl"))).toEqual(readFileSync(auditPath));
   });
 });
