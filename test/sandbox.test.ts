@@ -26,7 +26,9 @@ describe("output as NeMo-Skills' stateful sandbox hands it to the model", () => 
       output: "70\n",
     });
     expect((await sb.run("total_sum * 2", { session: "a" })).output).toBe("140\n");
-    expect((await sb.run("print('x'); 5;", { session: "a" })).output).toBe("x\n");
+    // NeMo-Skills runs cells without storing history, where IPython's trailing-`;` check never fires.
+    expect((await sb.run("print('x'); 5;", { session: "a" })).output).toBe("x\n5\n");
+    expect((await sb.run("  indented = 1\n  indented + 1", { session: "a" })).output).toBe("2\n");
     expect((await sb.run("y = 3", { session: "a" })).output).toBe("");
   });
 

@@ -3,7 +3,8 @@
 # "Plain" traceback mode) and hands back the same stdout/stderr strings:
 #   - a session is a namespace; cells of a session share it;
 #   - the last bare expression of a cell is echoed (IPython's displayhook, `Out[n]: ` removed),
-#     formatted like IPython's pretty printer (width 79); a trailing `;` silences it;
+#     formatted like IPython's pretty printer (width 79); NeMo-Skills runs cells without storing
+#     history, where IPython's trailing-`;` check never fires, so `;` silences nothing;
 #   - exceptions print a Plain traceback to stdout; frame lines of the cell (`File <ipython-input-..`)
 #     are dropped, as NeMo-Skills' postprocess_output does;
 #   - each stream is cut at max_chars with the literal `<output cut>`.
@@ -20,7 +21,6 @@ import random
 import re
 import sys
 import time
-import tokenize
 
 # ---------------------------------------------------------------------------------------------------
 # Output capture
@@ -87,39 +87,42 @@ _WIDTH = 79
 _MAX_SEQ = 1000
 
 
-def _pretty(obj, indent=0, suffix=0, seen=None):
-    """Lay out `obj` starting at column `indent`; `suffix` chars follow it on the same line."""
+def _pretty(obj, col=0, indent=0, suffix=0, seen=None):
+    """Lay out `obj` starting at column `col`; line breaks inside it indent to `indent` plus one per
+    nesting level (IPython's groups), and `suffix` characters follow it on its last line."""
     seen = seen or set()
     kind = type(obj)
     if kind in (list, tuple, set, frozenset, dict) and id(obj) in seen:
         return {list: "[...]", tuple: "(...)", dict: "{...}"}.get(kind, f"{kind.__name__}(...)")
     flat = _flat(obj, seen)
-    if indent + len(flat) + suffix <= _WIDTH or kind not in (list, tuple, set, frozenset, dict) or not obj:
+    if col + len(flat) + suffix <= _WIDTH or kind not in (list, tuple, set, frozenset, dict) or not obj:
         return flat
     seen = seen | {id(obj)}
-    if kind is dict:
+    if kind is list:
+        open_, close = "[", "]"
+    elif kind is tuple:
+        open_, close = "(", ")"
+    elif kind in (set, dict):
         open_, close = "{", "}"
-        items = list(obj.items())[:_MAX_SEQ]
-        cells = []
-        for k, v in items:
-            key = _pretty(k, indent + 1, 2, seen)
-            cells.append(key + ": " + _pretty(v, _last_col(key, indent + 1) + 2, 1, seen))
     else:
-        if kind is list:
-            open_, close = "[", "]"
-        elif kind is tuple:
-            open_, close = "(", ")"
-        elif kind is set:
-            open_, close = "{", "}"
-        else:
-            open_, close = "frozenset({", "})"
-        values = _sorted_if_set(obj)[:_MAX_SEQ]
-        cells = [_pretty(v, indent + len(open_), 1, seen) for v in values]
-    if len(obj) > _MAX_SEQ:
-        cells.append("...")
-    sep = ",\n" + " " * (indent + len(open_))
+        open_, close = "frozenset({", "})"
+    inner = indent + len(open_) if kind is frozenset else indent + 1
+    items = list(obj.items())[:_MAX_SEQ] if kind is dict else _sorted_if_set(obj)[:_MAX_SEQ]
+    truncated = len(obj) > _MAX_SEQ
     tail = "," if kind is tuple and len(obj) == 1 else ""
-    return open_ + sep.join(cells) + tail + close
+    cells = []
+    for i, item in enumerate(items):
+        at = col + len(open_) if i == 0 else inner
+        last = i == len(items) - 1 and not truncated
+        after = len(tail) + len(close) + suffix if last else 1
+        if kind is dict:
+            key = _pretty(item[0], at, inner, 2, seen)
+            cells.append(key + ": " + _pretty(item[1], _last_col(key, at) + 2, inner, after, seen))
+        else:
+            cells.append(_pretty(item, at, inner, after, seen))
+    if truncated:
+        cells.append("...")
+    return open_ + (",\n" + " " * inner).join(cells) + tail + close
 
 
 def _last_col(text, indent):
@@ -248,9 +251,9 @@ def _traceback_text(value, seen=None):
     chained = cause if cause is not None else (None if value.__suppress_context__ else context)
     if chained is not None and id(chained) not in seen:
         message = (
-            "\nThe above exception was the direct cause of the following exception:\n\n"
+            "\nThe above exception was the direct cause of the following exception:\n"
             if cause is not None
-            else "\nDuring handling of the above exception, another exception occurred:\n\n"
+            else "\nDuring handling of the above exception, another exception occurred:\n"
         )
         return _traceback_text(chained, seen) + message + "".join(parts)
     return "".join(parts)
@@ -270,26 +273,25 @@ class _Session:
         self.count = 0
 
 
-def _silenced(code):
-    """IPython: a cell whose last token is `;` does not echo its value."""
-    if ";" not in code:
-        return False
-    try:
-        tokens = [
-            t
-            for t in tokenize.generate_tokens(io.StringIO(code).readline)
-            if t.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.COMMENT, tokenize.ENDMARKER, tokenize.INDENT, tokenize.DEDENT)
-        ]
-    except Exception:
-        return False
-    return bool(tokens) and tokens[-1].string == ";"
+def _leading_indent(code):
+    """IPython's leading_indent transformer: a cell whose first line is indented is dedented by that much."""
+    lines = code.splitlines(True)
+    m = re.match(r"^[ \t]+", lines[0]) if lines else None
+    if not m:
+        return code
+    space = m.group(0)
+    return "".join(line[len(space):] if line.startswith(space) else line for line in lines)
 
 
 def _execute(session, code, out):
     """Runs one cell; returns True when it raised (IPython's error_before_exec / error_in_exec)."""
     session.count += 1
-    n = session.count
-    filename = f"<ipython-input-{n}-{hashlib.sha1(code.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}>"
+    # IPython's transform_cell: leading indent removed, a final newline ensured; the cell's file name
+    # hashes the transformed text, and its number stays 1 (NeMo-Skills runs cells without storing history).
+    code = _leading_indent(code)
+    if not code.endswith("\n"):
+        code += "\n"
+    filename = f"<ipython-input-1-{hashlib.sha1(code.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}>"
     linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
     try:
         tree = ast.parse(code, filename, "exec")
@@ -297,7 +299,7 @@ def _execute(session, code, out):
         print("".join(_exception_only(type(e), e)), file=out)
         return True
     body, last = tree.body, None
-    if body and isinstance(body[-1], ast.Expr) and not _silenced(code):
+    if body and isinstance(body[-1], ast.Expr):
         body, last = body[:-1], body[-1]
     ns = session.namespace
     try:
@@ -465,7 +467,7 @@ def reseed(seed_bytes):
     random.seed(bytes(seed_bytes))
 
 
-def guard(timeout_seconds):
+def guard():
     """Removes the routes from Python to JavaScript, the host and the pool's life (first isolation layer)."""
     global _BLOCKER, _META_PATH
     import gc

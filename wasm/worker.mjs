@@ -56,7 +56,7 @@ async function init() {
     snapshot: readIfPresent(cfg.snapshotPath),
   });
   runner.reseed(Array.from(randomBytes(32)));
-  runner.guard(cfg.timeoutSeconds);
+  runner.guard();
   neuterHostApi(py);
   const startMs = performance.now() - t0;
   const heap = py._module?.HEAP8 ?? null;

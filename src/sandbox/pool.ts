@@ -104,7 +104,6 @@ export class InterpreterPool {
         preload: c.preload,
         packages: c.packages,
         snapshotPath: c.snapshotPath,
-        timeoutSeconds: c.timeoutMs / 1000,
       },
     });
     // A worker that dies is replaced by piscina; its error is reported through the task it was running.
