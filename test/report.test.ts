@@ -88,8 +88,9 @@ describe("veritrace report in headless Chromium", () => {
 
   it("shows hostile text from the data as text, never as markup or script", async () => {
     const hostile = fixtureSummary(12, 4, 7);
-    writeFileSync(join(dir, "plan.json"), JSON.stringify(fixturePlan()));
+
     const evil = `</script><script>alert("setting")</script><img src=x onerror=alert(1)>`;
+    writeFileSync(join(dir, "plan.json"), JSON.stringify({ ...fixturePlan(), tokenizer: evil, warnings: [evil] }));
     hostile.settings[`${evil}/no-tool`] = { ...hostile.settings["low/no-tool"] };
     for (const p of hostile.problems) p.settings[`${evil}/no-tool`] = p.settings["low/no-tool"];
     writeFileSync(join(dir, "hostile.json"), JSON.stringify(hostile));
@@ -103,6 +104,8 @@ describe("veritrace report in headless Chromium", () => {
     expect(visit.title).toBe(`<i>${evil}`);
     expect(visit.bodyText).toContain(`${evil}/no-tool\t`);
     expect(visit.bodyText).toContain(`<b>${evil}</b>`);
+    expect(visit.bodyText).toContain(`tokenizer\n${evil}`);
+    expect(visit.bodyText).toContain(`plan.json: ${evil}`);
     expect(readFileSync(html, "utf8")).not.toContain("<img src=x");
   }, 180_000);
 });
