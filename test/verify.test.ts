@@ -1,6 +1,6 @@
 // The verify API: verdict shape, options, extraction, batches, canonical keys and grouping.
 import { describe, expect, it } from "vitest";
-import { canonicalKey, groupEquivalent, packPairs, verify, verifyBatch, verifyPacked } from "../src/verify/index.js";
+import { canonicalKey, groupEquivalent, packPairs, verify, verifyBatch, verifyPacked, type VerifyPair } from "../src/verify/index.js";
 import * as api from "../src/index.js";
 
 describe("verify", () => {
@@ -103,6 +103,11 @@ describe("verifyBatch and verifyPacked", () => {
     expect(Array.from(r.status)).toEqual([0, 1]);
     expect(r.canonicalOffsets!.length).toBe(5);
     expect(new TextDecoder().decode(r.canonical!.subarray(r.canonicalOffsets![0], r.canonicalOffsets![1]))).toBe("1");
+  });
+
+  it("rejects non-string input with a clear error", () => {
+    expect(() => verify(null as unknown as string, "1")).toThrow(/both must be strings/);
+    expect(() => verifyBatch([{ gold: "1", pred: "1" }, { gold: "1" } as VerifyPair])).toThrow(/pair 1/);
   });
 
   it("an empty batch is fine", () => {

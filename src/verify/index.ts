@@ -55,6 +55,9 @@ function finish(status: number, method: number, gold: string, pred: string, g: S
 
 /** Verifies one pair. Either side may be a bare answer or a whole response. */
 export function verify(gold: string, pred: string, options?: VerifyOptions): Verdict {
+  if (typeof gold !== "string" || typeof pred !== "string") {
+    throw new TypeError(`verify(gold, pred): both must be strings, got ${typeof gold} and ${typeof pred}`);
+  }
   const opts = resolveOptions(options);
   const g = extractSide(gold, opts);
   const p = extractSide(pred, opts);
@@ -111,6 +114,9 @@ export function verifyBatch(pairs: readonly VerifyPair[], options?: VerifyOption
   const pAns: string[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const pair = pairs[i]!;
+    if (typeof pair?.gold !== "string" || typeof pair.pred !== "string") {
+      throw new TypeError(`verifyBatch: pair ${i} must be { gold: string, pred: string }`);
+    }
     golds[i] = extractSide(pair.gold, opts);
     preds[i] = extractSide(pair.pred, opts);
     gAns[i] = golds[i]!.answer ?? "";
@@ -137,6 +143,7 @@ export function verifyBatch(pairs: readonly VerifyPair[], options?: VerifyOption
 /** A key for grouping answers by equivalence: equal keys mean equivalent answers (not conversely).
  *  The answer goes through extraction first; an answer that cannot be read gets its trimmed text. */
 export function canonicalKey(answer: string, options?: VerifyOptions): string {
+  if (typeof answer !== "string") throw new TypeError(`canonicalKey(answer): answer must be a string, got ${typeof answer}`);
   const opts = resolveOptions(options);
   const side = extractSide(answer, opts);
   if (side.answer === null) return "";
