@@ -1,6 +1,7 @@
 // `veritrace serve` when things go wrong: a sandbox worker dies under a call (that request answers 500,
 // the server goes on), and SIGTERM (in-flight requests finish, new ones are refused, exit code 0).
 import { execFileSync, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { binPath, repoRoot } from "./helpers/cli.js";
 import { NemoSandboxClient } from "./helpers/nemo-client.js";
@@ -10,7 +11,7 @@ let server: ServeProcess;
 let nemo: NemoSandboxClient;
 
 beforeAll(async () => {
-  server = await startServe(["--workers", "1", "--instance-id", "lifecycle", "--timeout-ms", "30000", "--session-idle-ms", "3000"]);
+  server = await startServe(["--workers", "1", "--instance-id", "lifecycle", "--timeout-ms", "30000", "--session-idle-ms", "3000", "--verify-deadline-ms", "1"]);
   nemo = new NemoSandboxClient(server.url, 30);
 });
 
@@ -87,6 +88,26 @@ describe("a worker crash", () => {
       stdout: "2\n",
       new_session_created: false,
     });
+  });
+});
+
+describe("a verification past its deadline", () => {
+  it("answers 504 for that request only; the server goes on", async () => {
+    // 1 ms (this server's --verify-deadline-ms) is far less than the verdict corpus takes.
+    const cases = readFileSync(new URL("../../shared/corpus/verdict_cases.jsonl", import.meta.url), "utf8");
+    const pairs = cases.split("\n").filter(Boolean).map((line) => {
+      const { gold, pred } = JSON.parse(line);
+      return { gold: String(gold), pred: String(pred) };
+    });
+    const slow = await fetch(server.url + "/verify", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ pairs }),
+    });
+    expect(slow.status).toBe(504);
+    expect((await slow.json()).error).toContain("did not finish within 1 ms");
+    expect((await fetch(server.url + "/health")).status).toBe(200);
+    expect((await nemo.executeCode("6 * 7")).output.stdout).toBe("42\n");
   });
 });
 

@@ -4,7 +4,7 @@ import { hostname } from "node:os";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import { closeIdleSessions, registerExecuteRoutes, type ExecuteLimits, type ExecutionSandbox } from "./execute.js";
 import { SessionRegistry } from "./sessions.js";
-import { registerVerdictRoutes, type VerdictEngine } from "./verdicts.js";
+import { registerVerdictRoutes, VerdictDeadlineError, type VerdictEngine } from "./verdicts.js";
 import type { SandboxStartOptions } from "./sandbox-engine.js";
 
 export interface ServeOptions {
@@ -32,6 +32,8 @@ export interface ServeOptions {
   engine?: VerdictEngine;
   /** Worker threads for /verify and /grade (default 1): verification never runs on the event loop. */
   verifyThreads?: number;
+  /** Longest a /verify or /grade request may take, queueing included, in ms (default 120 s); past it: 504. */
+  verifyDeadlineMs?: number;
   /** Carried by /health and by the X-Veritrace-Instance header of every answer (shows stickiness behind a balancer). */
   instanceId?: string;
   /** Largest /execute body, bytes (default 2 MiB). */
@@ -84,7 +86,9 @@ export async function createServer(options: ServeOptions = {}): Promise<Veritrac
   const ownsSandbox = options.sandbox === undefined;
   const ownsEngine = options.engine === undefined;
   // The real layers are loaded only when the caller brings none (they start thread pools and load the addon).
-  const engine = options.engine ?? (await (await import("./verdict-engine.js")).verdictEngine(options.verifyThreads ?? 1));
+  const engine =
+    options.engine ??
+    (await (await import("./verdict-engine.js")).verdictEngine(options.verifyThreads ?? 1, options.verifyDeadlineMs ?? 120_000));
   let sandbox: ExecutionSandbox;
   try {
     sandbox =
@@ -121,6 +125,7 @@ export async function createServer(options: ServeOptions = {}): Promise<Veritrac
   // Framework-level failures (malformed JSON, body too large, wrong content type) in our error shape; on
   // /execute also in NeMo-Skills' shape so that its client reads a status instead of raising.
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof VerdictDeadlineError) return reply.code(504).send({ error: error.message, issues: [] });
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, "request failed");
     const message =

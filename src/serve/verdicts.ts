@@ -11,6 +11,14 @@ export interface VerdictEngine {
   close?(): Promise<void>;
 }
 
+/** A verification task ran past the server's deadline (it was dropped; the server goes on). */
+export class VerdictDeadlineError extends Error {
+  override name = "VerdictDeadlineError";
+  constructor(readonly deadlineMs: number) {
+    super(`verification did not finish within ${deadlineMs} ms; send fewer pairs or rows per request`);
+  }
+}
+
 export function registerVerdictRoutes(app: FastifyInstance, deps: { engine: VerdictEngine; bodyLimit: number }): void {
   const { engine } = deps;
 

@@ -33,6 +33,8 @@ options:
                            the sandbox sets it once for all calls, so a request's own \`timeout\` is not used
   --max-output-chars N     upper bound of a request's max_output_characters (default ${DEFAULT_MAX_OUTPUT_CHARS})
   --verify-threads N       worker threads for /verify and /grade (default 1)
+  --verify-deadline-ms N   longest a /verify or /grade request may take, queueing included (default 120000);
+                           past it the request answers 504 and the server goes on
   --memory-mb N            memory cap of each sandbox worker
   --max-calls-per-session N
   --session-idle-ms N      close sessions unused this long (default 0: keep until DELETE)
@@ -89,6 +91,7 @@ async function serve(argv: string[]): Promise<number> {
       "timeout-ms": { type: "string" },
       "max-output-chars": { type: "string" },
       "verify-threads": { type: "string" },
+      "verify-deadline-ms": { type: "string" },
       "memory-mb": { type: "string" },
       "max-calls-per-session": { type: "string" },
       "session-idle-ms": { type: "string" },
@@ -105,6 +108,7 @@ async function serve(argv: string[]): Promise<number> {
   const timeoutMs = integer("timeout-ms", values["timeout-ms"], 1);
   const maxOutputChars = integer("max-output-chars", values["max-output-chars"], 0);
   const verifyThreads = integer("verify-threads", values["verify-threads"], 1);
+  const verifyDeadlineMs = integer("verify-deadline-ms", values["verify-deadline-ms"], 1);
   const memoryMb = integer("memory-mb", values["memory-mb"], 1);
   const maxCallsPerSession = integer("max-calls-per-session", values["max-calls-per-session"], 1);
   const sessionIdleMs = integer("session-idle-ms", values["session-idle-ms"], 0);
@@ -142,6 +146,7 @@ async function serve(argv: string[]): Promise<number> {
       timeoutMs,
       maxOutputChars,
       verifyThreads,
+      verifyDeadlineMs,
       sandboxOptions: { memoryMb, maxCallsPerSession },
       instanceId: values["instance-id"],
       sessionIdleMs,
