@@ -101,6 +101,12 @@ describe("assignBuckets", () => {
     expect(a.warnings[0]).toMatch(/only 1 low traces/);
   });
 
+  it("says when the last stage is empty, so that there is nothing to mix into", () => {
+    const a = assignBuckets(measurements([[10, "medium"], [20, "low"]]), EDGES, { medium: 0.05 });
+    expect(a.mixReport.medium).toMatchObject({ requested: 0, drawn: 0 });
+    expect(a.warnings).toEqual(["--mix: the last stage (≤400 tokens) has no traces of its own, so nothing is mixed into it"]);
+  });
+
   it("rejects bad edges and shares", () => {
     expect(() => validateEdges([])).toThrow();
     expect(() => validateEdges([200, 100])).toThrow(/ascending/);

@@ -116,6 +116,9 @@ export function assignBuckets(m: Measurements, edgesIn: readonly number[], mixIn
   const totalShare = Object.values(mix).reduce((a, s) => a + (s ?? 0), 0);
   const mixReport: Assignment["mixReport"] = {};
   const warnings: string[] = [];
+  if (ownLast === 0 && Object.values(mix).some((share) => (share ?? 0) > 0)) {
+    warnings.push(`--mix: the last stage (≤${edges[last]} tokens) has no traces of its own, so nothing is mixed into it`);
+  }
   for (const [mode, share] of Object.entries(mix)) {
     const mi = MODES.indexOf(mode as ReasoningMode);
     const requested = Math.round(((share ?? 0) * ownLast) / (1 - totalShare));
