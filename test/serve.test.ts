@@ -151,8 +151,8 @@ describe("/execute with a NeMo-Skills client", () => {
     await Promise.all(sessions.map((s) => nemo.deleteSession(s)));
   });
 
-  it("language python runs in a fresh state each call; so does ipython without a session", async () => {
-    expect((await nemo.executeCode("z = 3\nprint(z)", { language: "python" })).output.stdout).toBe("3\n");
+  it("language python runs in a fresh state each call, as a script (no echo); ipython without a session is fresh too", async () => {
+    expect((await nemo.executeCode("z = 3\nprint(z)\nz + 1", { language: "python" })).output.stdout).toBe("3\n");
     const second = await nemo.executeCode("print(z)", { language: "python" });
     expect(second.output.process_status).toBe("error");
     expect(second.output.stdout + second.output.stderr).toContain("NameError");

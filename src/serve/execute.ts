@@ -4,7 +4,7 @@
 // {process_status: "completed" | "error" | "timeout", stdout, stderr}, each stream cut at
 // max_output_characters with the literal "<output cut>".
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { executeRequestSchema, sessionIdSchema, validate } from "./schemas.js";
+import { executeRequestSchema, sessionIdSchema, validate, type ExecuteRequest } from "./schemas.js";
 import type { SessionRegistry } from "./sessions.js";
 
 /** One call's result as the sandbox gives it (src/sandbox RunResult). */
@@ -91,6 +91,14 @@ export function cutOutput(text: string, max: number): string {
   return text;
 }
 
+/**
+ * `python` is NeMo-Skills' `python -c`: a script, whose last expression is not echoed as IPython's display
+ * hook echoes it. A closing `pass` makes the last statement one that prints nothing.
+ */
+function codeFor(language: ExecuteRequest["language"], code: string): string {
+  return language === "ipython" ? code : `${code}\npass`;
+}
+
 // Sandbox session names of clients' sessions (prefixed: room for other kinds of sessions later).
 const clientSession = (id: string) => `client:${id}`;
 
@@ -131,7 +139,7 @@ export function registerExecuteRoutes(
 
     const newSession = clientId !== undefined ? sessions.begin(clientId) : undefined;
     try {
-      const result = withTimeoutMessage(await sandbox.run(body.generated_code, { session, timeoutMs }), timeoutMs);
+      const result = withTimeoutMessage(await sandbox.run(codeFor(body.language, body.generated_code), { session, timeoutMs }), timeoutMs);
       if (isWorkerFailure(result)) {
         // The worker died under this call: this request fails (500), the pool replaces the worker and the
         // server goes on. The body keeps NeMo-Skills' shape so that its client reads an error status.
