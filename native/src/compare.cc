@@ -28,8 +28,7 @@ bool is_value_kind(Kind k) {
 bool arithmetic_only(const Arena& a, uint32_t n, int depth = 0) {
   if (depth > 400) return false;
   const Node& node = a[n];
-  if (!is_value_kind(node.kind) && node.kind != Kind::Infinity) return false;
-  if (node.kind == Kind::Infinity) return false;
+  if (!is_value_kind(node.kind)) return false;
   for (uint32_t i = 0; i < node.count; ++i)
     if (!arithmetic_only(a, a.kids[node.first + i], depth + 1)) return false;
   return true;
@@ -251,7 +250,6 @@ class Comparer {
   // Set equality: every element of each side has an equal element on the other side.
   Verdict set_equal(uint32_t g, uint32_t p, int depth) {
     std::vector<uint32_t> ge = elements(g), pe = elements(p);
-    Verdict result = Verdict::Equal;
     auto covered = [&](const std::vector<uint32_t>& xs, const std::vector<uint32_t>& ys, bool x_is_gold) {
       for (uint32_t x : xs) {
         bool found = false, unknown = false;
@@ -266,10 +264,7 @@ class Comparer {
       return Verdict::Equal;
     };
     Verdict v = covered(ge, pe, true);
-    if (v != Verdict::Equal) return v;
-    v = covered(pe, ge, false);
-    if (v != Verdict::Equal) return v;
-    return result;
+    return v == Verdict::Equal ? covered(pe, ge, false) : v;
   }
 
   // Elements of a set; equations that name a value (a = 4) stand for their value.

@@ -307,12 +307,9 @@ void separators(std::string& s) {
       size_t j = i;
       while (j < s.size() && is_digit(s[j])) ++j;
       size_t lead = j - i, k = j, groups = 0;
-      while (k + 3 < s.size() + 0 && s[k] == ',' && all_digits(std::string_view(s).substr(k + 1, 3)) &&
-             (k + 4 >= s.size() || !is_digit(s[k + 4]))) {
-        k += 4;
-        ++groups;
-      }
-      if (k + 3 == s.size() && k < s.size() && s[k] == ',' && all_digits(std::string_view(s).substr(k + 1, 3))) {
+      // ",ddd" groups, each followed by a non-digit or the end
+      while (k + 3 < s.size() && s[k] == ',' && all_digits(std::string_view(s).substr(k + 1, 3)) &&
+             (k + 4 == s.size() || !is_digit(s[k + 4]))) {
         k += 4;
         ++groups;
       }
