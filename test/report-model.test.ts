@@ -76,6 +76,9 @@ describe("report model", () => {
   it("rejects inputs that are not what grade and bucket write, naming the field", () => {
     expect(() => parseSummary({ format: "veritrace-summary/1", settings: { all: { problems: -1 } }, problems: [] })).toThrow(ReportInputError);
     expect(() => parseSummary([])).toThrow(/expected object/);
+    const badProblem = fixtureSummary(5);
+    (badProblem.problems[3].settings["low/no-tool"] as { "pass@1": unknown })["pass@1"] = "0.5";
+    expect(() => parseSummary(badProblem)).toThrow("problems.3.settings.low/no-tool.pass@1: expected a number in [0, 1]");
     expect(() => parsePlan({ ...fixturePlan(), edges: [2048, 1024] })).toThrow(/edges: not ascending/);
     const tally = new AuditTally();
     try {

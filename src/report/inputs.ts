@@ -32,19 +32,21 @@ const settingSummary = z.object({
   k: z.number().int().positive().nullable(),
 });
 
-const summarySchema = z.object({
+const summaryHead = z.object({
   format: z.literal("veritrace-summary/1", { error: "not a veritrace summary (format veritrace-summary/1)" }),
   totals: z.record(z.string(), count).optional(),
   settings: z.record(z.string(), settingSummary),
-  problems: z.array(
-    z.object({
-      problem_id: z.string(),
-      settings: z.record(z.string(), z.object({ n: count, "pass@1": z.number().min(0).max(1) })),
-    }),
-  ),
+  problems: z.array(z.unknown()),
 });
 
-export type SummaryInput = z.infer<typeof summarySchema>;
+/** What the report keeps of a summary: the per-setting figures, and per-problem pass rates per setting. */
+export interface SummaryInput {
+  totals?: Record<string, number>;
+  settings: Record<string, z.infer<typeof settingSummary>>;
+  problemCount: number;
+  /** Per setting: each problem's c/n (problems with attempts there), and n when all problems share it. */
+  passRates: Map<string, { rates: number[]; samples: number | null }>;
+}
 
 // --- plan.json (src/pipeline/bucket.ts BucketPlan) ------------------------------------------------------
 
@@ -84,10 +86,35 @@ function describe(error: z.ZodError): string {
   return path ? `${path}: ${issue.message}` : issue.message;
 }
 
+/**
+ * Checks a summary and keeps what the report uses. The per-problem part, by far the largest, is read in
+ * place rather than copied by the schema, so that a summary of 100k problems does not need twice its size.
+ */
 export function parseSummary(value: unknown): SummaryInput {
-  const r = summarySchema.safeParse(value);
+  const r = summaryHead.safeParse(value);
   if (!r.success) throw new ReportInputError("summary", null, describe(r.error));
-  return r.data;
+  const passRates = new Map<string, { rates: number[]; samples: number | null }>();
+  r.data.problems.forEach((p, i) => {
+    const settings = isRecord(p) ? p.settings : undefined;
+    if (!isRecord(settings)) throw new ReportInputError("summary", null, `problems.${i}.settings: expected an object`);
+    for (const [setting, g] of Object.entries(settings)) {
+      const at = `problems.${i}.settings.${setting}`;
+      if (!isRecord(g)) throw new ReportInputError("summary", null, `${at}: expected an object`);
+      const { n, "pass@1": rate } = g;
+      if (typeof n !== "number" || !Number.isInteger(n) || n < 0) throw new ReportInputError("summary", null, `${at}.n: expected a non-negative integer`);
+      if (n === 0) continue;
+      if (typeof rate !== "number" || !(rate >= 0 && rate <= 1)) throw new ReportInputError("summary", null, `${at}.pass@1: expected a number in [0, 1]`);
+      let entry = passRates.get(setting);
+      if (!entry) passRates.set(setting, (entry = { rates: [], samples: n }));
+      entry.rates.push(rate);
+      if (entry.samples !== n) entry.samples = null;
+    }
+  });
+  return { totals: r.data.totals, settings: r.data.settings, problemCount: r.data.problems.length, passRates };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 export function parsePlan(value: unknown): PlanInput {
@@ -281,15 +308,11 @@ export function buildReportModel(inputs: ReportInputs): ReportModel {
     };
   });
 
-  const passRates: PassRates[] = [...SIX_SETTINGS, ...extra].map((s) => {
-    const groups = summary.problems.flatMap((p) => (p.settings[s] && p.settings[s].n > 0 ? [p.settings[s]] : []));
-    const n = groups[0]?.n ?? null;
-    return {
-      label: settingLabel(s),
-      rates: groups.map((g) => g["pass@1"]),
-      samples: n !== null && groups.every((g) => g.n === n) ? n : null,
-    };
-  });
+  const passRates: PassRates[] = [...SIX_SETTINGS, ...extra].map((s) => ({
+    label: settingLabel(s),
+    rates: summary.passRates.get(s)?.rates ?? [],
+    samples: summary.passRates.get(s)?.samples ?? null,
+  }));
 
   const curves: KCurve[] = order
     .filter((s) => summary.settings[s] && Object.keys(summary.settings[s]["pass@k"]).length > 0)

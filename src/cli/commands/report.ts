@@ -75,7 +75,7 @@ export function run(argv: string[]): Promise<number> {
           html: htmlPath,
           bytes: Buffer.byteLength(html),
           settings: model.settings.length,
-          problems: summaryInput.problems.length,
+          problems: summaryInput.problemCount,
           sections: { plan: plan !== null, audit: audit !== null },
           auditRows: audit?.rows ?? null,
         });
