@@ -2,7 +2,7 @@
 // what comes out is a piece of what went in.
 import { describe, expect, it } from "vitest";
 import { extractAnswer, finalPart } from "../src/extract/index.js";
-import { parseHarmony, parseOpenMathTir, parseTrace } from "../src/traces/index.js";
+import { parseHarmony, parseOpenMathTir, parseResponseText, parseTrace } from "../src/traces/index.js";
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -54,6 +54,50 @@ describe("random markup", () => {
       }
       const row = parseTrace({ id: "r", gold: "1", response: text });
       expect(row.ok).toBe(true);
+    }
+  });
+});
+
+/** Well-formed harmony and TIR texts (random structure and bodies, valid tokens). */
+function wellFormed(rand: () => number): string {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)];
+  const BODY = ["x = 5", "\\boxed{7}", " so ", "$a<b$", "\\frac{1}{2}", "\n", "final", "think", "answer: 3", "|x|<|y|"];
+  const body = () => Array.from({ length: 1 + Math.floor(rand() * 6) }, () => pick(BODY)).join("");
+  let text = "";
+  if (rand() < 0.5) {
+    const count = 1 + Math.floor(rand() * 6);
+    for (let i = 0; i < count; i++) {
+      const kind = pick(["analysis", "final", "call", "output", "user", "system"] as const);
+      const start = i === 0 && rand() < 0.5 ? "" : "<|start|>";
+      const header = {
+        analysis: "assistant<|channel|>analysis",
+        final: "assistant<|channel|>final",
+        call: "assistant<|channel|>analysis to=python code",
+        output: "python code to=assistant<|channel|>analysis",
+        user: "user",
+        system: "system",
+      }[kind];
+      const end = kind === "call" ? "<|call|>" : kind === "final" ? pick(["<|return|>", "<|end|>", ""]) : "<|end|>";
+      text += `${start}${start === "" ? header.replace(/^assistant/, "") : header}<|message|>${body()}${i === count - 1 && rand() < 0.3 ? "" : end}`;
+    }
+  } else {
+    if (rand() < 0.8) text += "<think>\n";
+    for (let i = Math.floor(rand() * 3); i > 0; i--) {
+      text += `${body()}\n<tool_call>\nprint(${i})\n</tool_call>\n\`\`\`output\n${i}\n\`\`\`\n`;
+    }
+    text += body();
+    if (rand() < 0.8) text += "\n</think>\n" + body();
+    if (rand() < 0.1) text += "<think>" + body();
+  }
+  return text;
+}
+
+describe("well-formed traces", () => {
+  it("extraction's final part and the trace parsers agree", () => {
+    const rand = rng(99);
+    for (let i = 0; i < 5000; i++) {
+      const text = wellFormed(rand);
+      expect(parseResponseText(text).finalText, JSON.stringify(text)).toBe(finalPart(text));
     }
   });
 });

@@ -5,7 +5,7 @@
 // to the next ``` wherever it is. ```system notices (remaining executions) are not outputs.
 
 import type { ToolCall } from "../types.js";
-import { appendReasoning, type ParsedText } from "./parsed-text.js";
+import type { ParsedText } from "./parsed-text.js";
 
 const THINK_OPEN = "<think>";
 const THINK_CLOSE = "</think>";
@@ -72,22 +72,27 @@ function isBlank(code: number): boolean {
 }
 
 /**
- * Splits TIR / reasoning text: what follows the last `</think>` is final ("" when a `<think>` never
- * closes), what precedes it is reasoning; text without think tags is all final. Tool calls are
+ * Splits TIR / reasoning text as extraction's finalPart does: what follows the last `</think>` is
+ * final and what precedes it reasoning; when the last think tag is an opening one the reasoning
+ * never closed and the final text is ""; text without think tags is all final. Tool calls are
  * collected from the whole text.
  */
 export function parseOpenMathTir(text: string): ParsedText {
   const toolCalls = openMathToolCalls(text);
   const closeAt = text.lastIndexOf(THINK_CLOSE);
-  const openAt = text.indexOf(THINK_OPEN);
+  const firstOpen = text.indexOf(THINK_OPEN);
+  const lastOpen = firstOpen === -1 ? -1 : text.lastIndexOf(THINK_OPEN);
+  if (lastOpen > closeAt) {
+    const reasoningStart = firstOpen + THINK_OPEN.length;
+    return { finalText: "", reasoningText: text.slice(reasoningStart), toolCalls };
+  }
   if (closeAt !== -1) {
-    const reasoningStart = openAt !== -1 && openAt < closeAt ? openAt + THINK_OPEN.length : 0;
+    const reasoningStart = firstOpen !== -1 && firstOpen < closeAt ? firstOpen + THINK_OPEN.length : 0;
     return {
       finalText: text.slice(closeAt + THINK_CLOSE.length),
-      reasoningText: appendReasoning("", text.slice(reasoningStart, closeAt)),
+      reasoningText: text.slice(reasoningStart, closeAt),
       toolCalls,
     };
   }
-  if (openAt !== -1) return { finalText: "", reasoningText: text.slice(openAt + THINK_OPEN.length), toolCalls };
   return { finalText: text, reasoningText: "", toolCalls };
 }

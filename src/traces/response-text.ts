@@ -26,16 +26,13 @@ function firstMarker(text: string, lead: string, check: (at: number) => Markup):
 
 /**
  * The markup of a response: harmony when it has `<|message|>`, TIR/think when it has `<think>`,
- * `</think>`, `<tool_call>`, ```python or ```output; null for plain text. Two forward scans (for `<`
- * and for ```), whatever the text, instead of one per marker.
+ * `</think>`, `<tool_call>`, ```python or ```output; null for plain text. Besides the (fast)
+ * harmony test, two forward scans (for `<` and for ```) whatever the text, not one per marker.
  */
 export function markupOf(text: string): Markup {
-  let harmony: boolean | undefined; // looked up once, at the first `<|`
-  const angle = firstMarker(text, "<", (at) => {
-    if (text.startsWith("<|", at)) return (harmony ??= isHarmonyText(text)) ? "harmony" : null;
-    for (const marker of ANGLE_MARKERS) if (text.startsWith(marker, at)) return "tir";
-    return null;
-  });
+  // The same rule as extraction's finalPart: `<|message|>` anywhere makes the text harmony.
+  if (isHarmonyText(text)) return "harmony";
+  const angle = firstMarker(text, "<", (at) => (ANGLE_MARKERS.some((marker) => text.startsWith(marker, at)) ? "tir" : null));
   if (angle !== null) return angle;
   return firstMarker(text, "```", (at) => (FENCE_MARKERS.some((marker) => text.startsWith(marker, at)) ? "tir" : null));
 }
