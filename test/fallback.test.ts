@@ -57,6 +57,15 @@ describe("fallbackVerify decides what the library can decide", () => {
     expect(fallbackVerify("\\pi", "3.14159", BUDGET).status).toBe("undecided");
   });
 
+  it("does not sample sums over a variable bound (their value at a point has no bound)", () => {
+    const before = fallbackStats();
+    const r = fallbackVerify("F_n = \\sum_{k=0}^{n-1} F_k F_{n-k-1}", "F_n = \\sum_{k=0}^{n-2} F_k F_{n-k-2}", BUDGET);
+    expect(r.status).toBe("undecided");
+    expect(fallbackStats().timeouts).toBe(before.timeouts); // answered, not cut off
+    // A sum with constant bounds is just a number.
+    expect(fallbackVerify("\\sum_{k=1}^{10} k", "55", BUDGET).status).toBe("correct");
+  });
+
   it("gives the same result for the same pair every time", () => {
     const a = fallbackVerify("\\frac{x^2-1}{x-1}", "x+1", BUDGET);
     const b = fallbackVerify("\\frac{x^2-1}{x-1}", "x+1", BUDGET);
