@@ -96,7 +96,13 @@ function readText(file: string): string {
   try {
     return readFileSync(file, "utf8");
   } catch (err: any) {
-    throw new InputError(file, null, err?.code === "ENOENT" ? "no such file" : `cannot read (${err?.code ?? err})`);
+    const reason =
+      err?.code === "ENOENT"
+        ? "no such file"
+        : err?.code === "ERR_STRING_TOO_LONG"
+          ? "too large to read as one document (V8 strings stop near 512 MB)"
+          : `cannot read (${err?.code ?? err})`;
+    throw new InputError(file, null, reason);
   }
 }
 
