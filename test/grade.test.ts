@@ -257,6 +257,12 @@ describe("exit codes and usage", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/corrupt\.jsonl\.gz:\d+: cannot read/);
   });
+  it("--no-fallback grades the example as the default does (the native engine decides all its pairs)", () => {
+    const a = runCli(["grade", EXAMPLE[2], "--threads", "1"]);
+    const b = runCli(["grade", EXAMPLE[2], "--threads", "1", "--no-fallback"]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(b.stdout).toBe(a.stdout);
+  });
   it("prints help with examples", () => {
     const r = runCli(["grade", "--help"]);
     expect(r.code).toBe(0);
