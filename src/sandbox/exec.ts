@@ -3,6 +3,7 @@
 // trace format records outputs (renderToolOutput) and normalized the same way on both sides
 // (normalizeToolOutput: line endings, trailing spaces, trailing blank lines). Traces run concurrently;
 // results come out in input order.
+import { randomUUID } from "node:crypto";
 import { normalizeToolOutput, parseTrace, renderToolOutput } from "../traces/index.js";
 import type { ReasoningMode, Trace, TraceFormat } from "../types.js";
 import type { RunResult } from "./types.js";
@@ -148,6 +149,7 @@ export async function reexecute(runner: CellRunner, rows: AsyncIterable<ExecInpu
   // Results are written in input order: a window of in-flight traces, drained from the front.
   const window: Array<Promise<ExecRow | null>> = [];
   let sequence = 0;
+  const run = randomUUID(); // session names of this run cannot collide with another run on the same sandbox
   const emit = async (row: ExecRow | null) => {
     if (row === null) return;
     if (row.invalid === undefined) {
@@ -181,7 +183,7 @@ export async function reexecute(runner: CellRunner, rows: AsyncIterable<ExecInpu
       } else if (parsed.trace.toolCalls.length === 0) {
         summary.withoutToolCalls += 1;
       } else {
-        window.push(reexecuteTrace(runner, parsed.trace, input, `exec:${sequence++}`));
+        window.push(reexecuteTrace(runner, parsed.trace, input, `exec:${run}:${sequence++}`));
       }
     }
     while (window.length >= concurrency) await emit(await window.shift()!);
