@@ -107,7 +107,7 @@ export async function createServer(options: ServeOptions = {}): Promise<Veritrac
   const app = Fastify({
     // Logs go to stderr: stdout carries the CLI's --json line.
     logger: options.log ? { level: "info", stream: process.stderr } : false,
-    bodyLimit: Math.max(executeBodyLimit, batchBodyLimit),
+    bodyLimit: executeBodyLimit, // /verify and /grade raise it for themselves
     return503OnClosing: true,
   });
 
