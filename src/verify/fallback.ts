@@ -64,8 +64,12 @@ class FallbackWorker {
       workerData: { port: channel.port2, signal: this.signal },
       transferList: [channel.port2],
       resourceLimits: { maxOldGenerationSizeMb: FALLBACK_LIMITS.workerHeapMb },
-      stdout: true, // the library's console output is not ours to print
+      // The library's console output is not ours to print: piped, and drained to nowhere.
+      stdout: true,
+      stderr: true,
     });
+    this.worker.stdout.resume();
+    this.worker.stderr.resume();
     // Neither the thread nor its port keeps the process alive.
     this.worker.unref();
     this.port.unref();
