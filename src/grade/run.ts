@@ -132,6 +132,7 @@ export async function gradeFiles(opts: GradeFilesOptions): Promise<GradeFilesRes
     }
   }
 
+  progress(); // the starting point (rows recovered by --resume included), from which rates are measured
   try {
     for await (const { result } of inOrder(allBatches(), (b) => runner.run(b), runner.concurrency)) {
       let text = "";

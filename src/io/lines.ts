@@ -5,7 +5,7 @@
 import { createReadStream, openSync, readSync, closeSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
-import type { Readable } from "node:stream";
+import { pipeline, Transform, type Readable } from "node:stream";
 import { InputFileError } from "./errors.js";
 
 /** Whole lines of one file, packed: line i is bytes[start(i), ends[i]) with start(i) = ends[i-1] + 1. */
@@ -59,14 +59,23 @@ export function isGzipFile(path: string): boolean {
 export function openByteStream(path: string, options: { chunkBytes?: number; onRead?: (bytes: number) => void } = {}): Readable {
   const gz = isGzipFile(path);
   const raw = createReadStream(path, { highWaterMark: options.chunkBytes ?? 1 << 20 });
-  if (options.onRead) {
-    const onRead = options.onRead;
-    raw.on("data", (chunk) => onRead((chunk as Buffer).length));
+  const stages: Array<NodeJS.ReadableStream | NodeJS.ReadWriteStream> = [raw];
+  const onRead = options.onRead;
+  if (onRead) {
+    // Counts the bytes read from disk (before decompression), for progress.
+    stages.push(
+      new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          onRead(chunk.length);
+          done(null, chunk);
+        },
+      }),
+    );
   }
-  if (!gz) return raw;
-  const gunzip = createGunzip({ chunkSize: 256 << 10 });
-  raw.on("error", (err) => gunzip.destroy(err));
-  return raw.pipe(gunzip);
+  if (gz) stages.push(createGunzip({ chunkSize: 256 << 10 }));
+  if (stages.length === 1) return raw;
+  // pipeline forwards an error of any stage to the last one (and so to its reader).
+  return pipeline(stages as unknown as [NodeJS.ReadableStream, NodeJS.ReadWriteStream], () => {}) as unknown as Readable;
 }
 
 /**
