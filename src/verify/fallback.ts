@@ -43,11 +43,14 @@ export interface FallbackStats {
   unavailable: string | null;
 }
 
-function workerUrl(): URL {
-  const compiled = new URL("./fallback/worker.js", import.meta.url);
-  if (existsSync(fileURLToPath(compiled))) return compiled;
-  // Running from the TypeScript sources (vitest, tsx): the worker thread needs the compiled file in dist/.
-  return new URL("../../dist/verify/fallback/worker.js", import.meta.url);
+/** The compiled worker module; null when it is missing (a checkout run from sources without a build). */
+function workerUrl(): URL | null {
+  // Beside this module in dist/; from the TypeScript sources (vitest, tsx), the compiled file in dist/.
+  for (const candidate of ["./fallback/worker.js", "../../dist/verify/fallback/worker.js"]) {
+    const url = new URL(candidate, import.meta.url);
+    if (existsSync(fileURLToPath(url))) return url;
+  }
+  return null;
 }
 
 /** One worker thread with its reply port and shared signal. */
@@ -57,10 +60,10 @@ class FallbackWorker {
   readonly signal = new Int32Array(new SharedArrayBuffer(SIGNAL_SLOTS * Int32Array.BYTES_PER_ELEMENT));
   exited = false;
 
-  constructor() {
+  constructor(url: URL) {
     const channel = new MessageChannel();
     this.port = channel.port1;
-    this.worker = new Worker(workerUrl(), {
+    this.worker = new Worker(url, {
       workerData: { port: channel.port2, signal: this.signal },
       transferList: [channel.port2],
       resourceLimits: { maxOldGenerationSizeMb: FALLBACK_LIMITS.workerHeapMb },
@@ -125,9 +128,15 @@ let current: FallbackWorker | null = null;
 let nextId = 1;
 const stats: FallbackStats = { calls: 0, evaluated: 0, timeouts: 0, workersStarted: 0, unavailable: null };
 
-function startWorker(): FallbackWorker {
+function startWorker(): FallbackWorker | null {
+  const url = workerUrl();
+  if (!url) {
+    stats.unavailable = "the compiled fallback worker (dist/verify/fallback/worker.js) is missing: run `npm run build:ts`";
+    current = null;
+    return null;
+  }
   stats.workersStarted++;
-  current = new FallbackWorker();
+  current = new FallbackWorker(url);
   return current;
 }
 
@@ -161,7 +170,8 @@ export function fallbackVerify(gold: string, pred: string, budgetMs: number): Fa
   if (!withinGuards(g) || !withinGuards(p)) return UNDECIDED;
   if (stats.unavailable) return UNDECIDED;
 
-  let worker = current && !current.exited ? current : startWorker();
+  const worker = current && !current.exited ? current : startWorker();
+  if (!worker) return UNDECIDED;
   const notReady = worker.waitReady();
   if (notReady) {
     worker.terminate();
@@ -178,7 +188,7 @@ export function fallbackVerify(gold: string, pred: string, budgetMs: number): Fa
   // Out of budget: the thread may be stuck in a synchronous call. Replace it; the new one loads meanwhile.
   stats.timeouts++;
   worker.terminate();
-  worker = startWorker();
+  startWorker();
   return UNDECIDED;
 }
 
