@@ -215,7 +215,8 @@ describe("memory", () => {
       global.gc();
       const before = process.memoryUsage().heapUsed;
       for (let i = 0; i < 200; i++) {
-        const trace = ("We reason at length. ".repeat(50000) + i + " so \\\\boxed{\\\\frac{\\\\sqrt{3}}{2} + " + i + "}.").split("").join("");
+        // Buffer round trip: a flat string (not a rope), so a slice of it would keep all of it alive.
+        const trace = Buffer.from("We reason at length. ".repeat(50000) + i + " so \\\\boxed{\\\\frac{\\\\sqrt{3}}{2} + " + i + "}.").toString();
         kept.push(extractAnswer(trace).answer);
       }
       global.gc();
