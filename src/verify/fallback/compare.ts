@@ -11,7 +11,6 @@
 // Whatever none of these settles is "unknown" (the verdict stays undecided). Two different exact values
 // are never called equal: step 2 decides them exactly, and step 4 compares 50-digit values.
 import {
-  CancellationError,
   ComputeEngine,
   isFunction,
   isNumber,
@@ -116,9 +115,9 @@ export class SymbolicComparer {
   compare(gold: string, pred: string, budgetMs: number): FallbackResult {
     try {
       return this.ce.withTimeLimit({ ms: Math.max(1, budgetMs), label: "veritrace:fallback" }, () => this.decide(gold, pred));
-    } catch (err) {
-      if (err instanceof CancellationError) return { status: "undecided" };
-      // Any other library failure (a parse it cannot box, a bigint past its size limit) is not a verdict.
+    } catch {
+      // The library's time limit (CancellationError) or any other failure of the library (a parse it
+      // cannot box, a bigint past its size limit): not a verdict either way.
       return { status: "undecided" };
     }
   }
