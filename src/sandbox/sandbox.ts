@@ -118,6 +118,8 @@ export class Sandbox {
     if (this.closed) throw new Error("Sandbox is closed");
     if (typeof code !== "string") throw new TypeError("code must be a string");
     if (this.starting) await this.starting.catch(() => {});
+    // A pool process that died and could not be restarted then: try again now.
+    if (!this.child?.connected && !this.closed) await this.spawnPool().catch((err) => this.warn(String(err?.message ?? err)));
     const child = this.child;
     if (!child || !child.connected) return failure("sandbox pool process is not running");
     const id = this.nextId++;
@@ -172,6 +174,9 @@ export class Sandbox {
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
     });
     this.child = child;
+    // A failed spawn or a send on a channel that just closed: reported, never thrown at the caller
+    // (the exit handler fails the calls in flight and restarts the pool).
+    child.on("error", (err) => this.warn(`sandbox pool process: ${err.message}`));
     let stderr = "";
     child.stderr?.on("data", (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-4000);
@@ -201,6 +206,11 @@ export class Sandbox {
         }
       };
       child.on("message", onMessage);
+      child.once("error", (err) => {
+        if (ready) return;
+        clearTimeout(timer);
+        reject(new Error(`sandbox pool process could not start (${this.launch.command}): ${err.message}`));
+      });
       child.once("exit", (code, signal) => {
         clearTimeout(timer);
         reject(new Error(`sandbox pool process exited (${signal ?? `code ${code}`}) while starting: ${stderr.trim() || "no output"}`));
