@@ -140,7 +140,7 @@ uint32_t prepare(Arena& a, uint32_t n, Budget& budget) {
         char flags = static_cast<char>((lo_closed ? 1 : 0) | (hi_closed ? 2 : 0));
         // a <= |x| <= b with 0 < a: the two intervals [-b, -a] and [a, b] (x real).
         Rational lv;
-        Budget local(budget.limits());
+        Budget& local = budget;
         if (a[mid].kind == Kind::Abs && a[a.child(mid, 0)].kind == Kind::Symbol &&
             eval_exact(a, ends[0], local, lv) == Eval::Ok && lv.sign() > 0) {
           uint32_t neg_hi = a.add(Kind::Neg, &ends[1], 1), neg_lo = a.add(Kind::Neg, &ends[0], 1);
@@ -179,13 +179,14 @@ uint32_t prepare(Arena& a, uint32_t n, Budget& budget) {
   return n;
 }
 
-std::string print(const Arena& a, uint32_t n, Budget& budget, int depth) {
+std::string print(const Arena& a, uint32_t n, Budget& budget, int depth, bool evaluate) {
   if (depth > 400 || !budget.spend()) return "?";
+  bool ev = evaluate;  // once a constant subtree has been evaluated, its parts are printed as written
   const Node& node = a[n];
   auto kid = [&](uint32_t k) { return a.kids[node.first + k]; };
   auto children = [&](bool sorted, bool unique) {
     std::vector<std::string> parts;
-    for (uint32_t k = 0; k < node.count; ++k) parts.push_back(print(a, kid(k), budget, depth + 1));
+    for (uint32_t k = 0; k < node.count; ++k) parts.push_back(print(a, kid(k), budget, depth + 1, ev));
     if (sorted) std::sort(parts.begin(), parts.end());
     if (unique) parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
     return parts;
@@ -198,11 +199,13 @@ std::string print(const Arena& a, uint32_t n, Budget& budget, int depth) {
   switch (node.kind) {
     case Kind::Add: case Kind::Mul: case Kind::Neg: case Kind::Div: case Kind::Pow: case Kind::Factorial:
     case Kind::Binom: case Kind::Abs: case Kind::Root: {
+      if (!evaluate) break;
       Rational v;
-      Budget local(budget.limits());
+      Budget& local = budget;  // printing shares the call's budget: its work is bounded with the rest
       // Values past ~1,200 digits keep their written form: printing them costs more than it tells.
       Eval e = eval_exact(a, n, local, v);
       if (e == Eval::Ok && v.bit_length() <= 4096) return v.to_string();
+      if (e == Eval::Ok) ev = false;
       // Sums of square roots in their normal form: \frac{1}{\sqrt2} and \frac{\sqrt2}{2} share a key.
       Surd sd;
       if (e == Eval::NotRational && eval_surd(a, n, local, sd) == Eval::Ok) return sd.to_string();
@@ -219,14 +222,14 @@ std::string print(const Arena& a, uint32_t n, Budget& budget, int depth) {
     case Kind::Infinity: return node.op == '-' ? "-oo" : "oo";
     case Kind::Add: return "(" + join(children(true, false), "+") + ")";
     case Kind::Mul: return "(" + join(children(true, false), "*") + ")";
-    case Kind::Neg: return "-" + print(a, kid(0), budget, depth + 1);
-    case Kind::Div: return "(" + print(a, kid(0), budget, depth + 1) + "/" + print(a, kid(1), budget, depth + 1) + ")";
-    case Kind::Pow: return "(" + print(a, kid(0), budget, depth + 1) + "^" + print(a, kid(1), budget, depth + 1) + ")";
+    case Kind::Neg: return "-" + print(a, kid(0), budget, depth + 1, ev);
+    case Kind::Div: return "(" + print(a, kid(0), budget, depth + 1, ev) + "/" + print(a, kid(1), budget, depth + 1, ev) + ")";
+    case Kind::Pow: return "(" + print(a, kid(0), budget, depth + 1, ev) + "^" + print(a, kid(1), budget, depth + 1, ev) + ")";
     case Kind::Root: {
-      std::string idx = print(a, kid(1), budget, depth + 1);
+      std::string idx = print(a, kid(1), budget, depth + 1, ev);
       // Surds in simplest form: sqrt(8) -> 2*sqrt(2), so that equal surds share a key.
       Rational rad;
-      Budget local(budget.limits());
+      Budget& local = budget;
       if (idx == "2" && eval_exact(a, kid(0), local, rad) == Eval::Ok && rad.is_integer() && rad.sign() > 0 &&
           rad.num.fits_int64()) {
         int64_t m = rad.num.to_int64(), k = 1;
@@ -236,27 +239,27 @@ std::string print(const Arena& a, uint32_t n, Budget& budget, int depth) {
         std::string surd = "sqrt(" + std::to_string(m) + ")";
         return k == 1 ? surd : "(" + std::to_string(k) + "*" + surd + ")";
       }
-      return idx == "2" ? "sqrt(" + print(a, kid(0), budget, depth + 1) + ")"
-                        : "root(" + print(a, kid(0), budget, depth + 1) + "," + idx + ")";
+      return idx == "2" ? "sqrt(" + print(a, kid(0), budget, depth + 1, ev) + ")"
+                        : "root(" + print(a, kid(0), budget, depth + 1, ev) + "," + idx + ")";
     }
     case Kind::Func: case Kind::Opaque: return a.str(n) + "(" + join(children(false, false), ",") + ")";
-    case Kind::Factorial: return "(" + print(a, kid(0), budget, depth + 1) + ")!";
-    case Kind::Abs: return "|" + print(a, kid(0), budget, depth + 1) + "|";
+    case Kind::Factorial: return "(" + print(a, kid(0), budget, depth + 1, ev) + ")!";
+    case Kind::Abs: return "|" + print(a, kid(0), budget, depth + 1, ev) + "|";
     case Kind::Binom: return "binom(" + join(children(false, false), ",") + ")";
-    case Kind::PlusMinus: return "(" + print(a, kid(0), budget, depth + 1) + "±" + print(a, kid(1), budget, depth + 1) + ")";
-    case Kind::Percent: return print(a, kid(0), budget, depth + 1) + "%";
+    case Kind::PlusMinus: return "(" + print(a, kid(0), budget, depth + 1, ev) + "±" + print(a, kid(1), budget, depth + 1, ev) + ")";
+    case Kind::Percent: return print(a, kid(0), budget, depth + 1, ev) + "%";
     case Kind::Relation: {
       static const char* kOps[] = {"=", "!=", "<", "<=", ">", ">=", "~", " in "};
-      std::string s = print(a, kid(0), budget, depth + 1);
+      std::string s = print(a, kid(0), budget, depth + 1, ev);
       for (uint32_t k = 1; k < node.count; ++k)
-        s += std::string(kOps[static_cast<int>(a.relops[node.rels + k - 1])]) + print(a, kid(k), budget, depth + 1);
+        s += std::string(kOps[static_cast<int>(a.relops[node.rels + k - 1])]) + print(a, kid(k), budget, depth + 1, ev);
       return s;
     }
     case Kind::Set: return "{" + join(children(true, true), ",") + "}";
     case Kind::Tuple: return "(" + join(children(false, false), ",") + ")";
     case Kind::Interval:
-      return std::string((node.op & 1) ? "[" : "(") + print(a, kid(0), budget, depth + 1) + "," +
-             print(a, kid(1), budget, depth + 1) + ((node.op & 2) ? "]" : ")");
+      return std::string((node.op & 1) ? "[" : "(") + print(a, kid(0), budget, depth + 1, ev) + "," +
+             print(a, kid(1), budget, depth + 1, ev) + ((node.op & 2) ? "]" : ")");
     case Kind::Union: return join(children(true, true), " U ");
     case Kind::Matrix: {
       std::string s = "[";
@@ -264,7 +267,7 @@ std::string print(const Arena& a, uint32_t n, Budget& budget, int depth) {
         s += r ? ",[" : "[";
         for (uint32_t c = 0; c < node.cols; ++c) {
           if (c) s += ",";
-          s += print(a, kid(r * node.cols + c), budget, depth + 1);
+          s += print(a, kid(r * node.cols + c), budget, depth + 1, ev);
         }
         s += "]";
       }

@@ -21,6 +21,6 @@ uint32_t relation_value(Arena& a, uint32_t node);
 /** Answer-level rewrites shared by compare and print. */
 uint32_t prepare(Arena& a, uint32_t node, Budget& budget);
 
-std::string print(const Arena& a, uint32_t node, Budget& budget, int depth = 0);
+std::string print(const Arena& a, uint32_t node, Budget& budget, int depth = 0, bool evaluate = true);
 
 }  // namespace veritrace

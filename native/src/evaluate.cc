@@ -109,6 +109,8 @@ Eval eval_exact(const Arena& a, uint32_t n, Budget& budget, Rational& out) {
         Eval e = eval_exact(a, kid(k), budget, t);
         if (e != Eval::Ok) return e;
         if (!budget.bits_ok(prod.bit_length() + t.bit_length())) return Eval::TooComplex;
+        if (!budget.spend(static_cast<int64_t>((prod.bit_length() / 32 + 1) * (t.bit_length() / 32 + 1) / 16)))
+          return Eval::TooComplex;
         prod = prod * t;
       }
       out = std::move(prod);
@@ -132,6 +134,8 @@ Eval eval_exact(const Arena& a, uint32_t n, Budget& budget, Rational& out) {
       if (e != Eval::Ok) return e;
       if (y.is_zero()) return Eval::Undefined;
       if (!budget.bits_ok(x.bit_length() + y.bit_length())) return Eval::TooComplex;
+      if (!budget.spend(static_cast<int64_t>((x.bit_length() / 32 + 1) * (y.bit_length() / 32 + 1) / 16)))
+        return Eval::TooComplex;
       out = x / y;
       return Eval::Ok;
     }
@@ -170,7 +174,9 @@ Eval eval_exact(const Arena& a, uint32_t n, Budget& budget, Rational& out) {
       };
       double bits = (std::max(log2_abs(b.num), log2_abs(b.den))) * static_cast<double>(mag) + 1;
       if (!budget.bits_ok(static_cast<size_t>(std::min<double>(1e18, bits)))) return Eval::TooComplex;
-      if (!budget.spend(static_cast<int64_t>(b.bit_length() * 64))) return Eval::TooComplex;
+      // Squarings cost about (result limbs)^2: charge that, in units of 16 limb products.
+      double limbs = bits / 32 + 1;
+      if (!budget.spend(static_cast<int64_t>(limbs * limbs / 16) + 1)) return Eval::TooComplex;
       Rational r(b.num.pow(mag), b.den.pow(mag));
       out = k < 0 ? Rational(1) / r : r;
       return Eval::Ok;
@@ -183,9 +189,11 @@ Eval eval_exact(const Arena& a, uint32_t n, Budget& budget, Rational& out) {
       if (!x.num.fits_int64() || static_cast<uint64_t>(x.num.to_int64()) > budget.limits().max_factorial)
         return Eval::TooComplex;
       int64_t m = x.num.to_int64();
-      if (!budget.spend(m * 8)) return Eval::TooComplex;
       BigInt f(1);
-      for (int64_t i = 2; i <= m; ++i) f = f * BigInt(i);
+      for (int64_t i = 2; i <= m; ++i) {
+        f = f * BigInt(i);
+        if (!budget.spend(static_cast<int64_t>(f.bit_length() / 32 + 1))) return Eval::TooComplex;
+      }
       out = Rational(f, BigInt(1));
       return Eval::Ok;
     }
@@ -346,7 +354,26 @@ Eval eval_mod(const Arena& a, uint32_t n, uint64_t p, const SymbolEnv& env, Budg
       out = unknown_function_mod(env.ranked ? std::string("f") : name, args, p);
       return Eval::Ok;
     }
-    case Kind::Factorial: case Kind::Binom: case Kind::Abs: case Kind::Root: {
+    case Kind::Factorial: case Kind::Binom: {
+      // n! and C(n, k) of constant integers modulo p directly (n <= max_factorial < p).
+      if (has_symbols(a, n)) return Eval::NotRational;
+      Rational nn, kk(0);
+      Eval e = eval_exact(a, kid(0), budget, nn);
+      if (e == Eval::Ok && node.kind == Kind::Binom) e = eval_exact(a, kid(1), budget, kk);
+      if (e != Eval::Ok) return e;
+      if (!nn.is_integer() || !kk.is_integer()) return Eval::NotRational;
+      if (!nn.num.fits_int64() || !kk.num.fits_int64()) return Eval::TooComplex;
+      int64_t N = nn.num.to_int64(), K = kk.num.to_int64();
+      if (N < 0) return Eval::NotRational;
+      if (static_cast<uint64_t>(N) > budget.limits().max_factorial) return Eval::TooComplex;
+      if (!budget.spend(N)) return Eval::TooComplex;
+      if (node.kind == Kind::Binom && (K < 0 || K > N)) { out = 0; return Eval::Ok; }
+      auto fact = [&](int64_t m) { uint64_t f = 1; for (int64_t i = 2; i <= m; ++i) f = mulmod(f, static_cast<uint64_t>(i), p); return f; };
+      out = fact(N);
+      if (node.kind == Kind::Binom) out = mulmod(out, invmod(mulmod(fact(K), fact(N - K), p), p), p);
+      return Eval::Ok;
+    }
+    case Kind::Abs: case Kind::Root: {
       if (has_symbols(a, n)) return Eval::NotRational;
       Rational v;
       Eval e = eval_exact(a, n, budget, v);
@@ -488,10 +515,7 @@ Eval eval_numeric(const Arena& a, uint32_t n, const SymbolEnv& env, Budget& budg
       break;
     }
     case Kind::Factorial: case Kind::Binom: {
-      Rational v;
-      Eval e = eval_exact(a, n, budget, v);
-      if (e == Eval::Ok) { out.value = C(v.to_double(), 0); break; }
-      if (e == Eval::TooComplex) return e;
+      // Through the gamma function: exact values are the exact evaluator's job, not this one's.
       Numeric x;
       Eval s = eval_numeric(a, kid(0), env, budget, x);
       if (s != Eval::Ok) return s;
