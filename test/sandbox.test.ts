@@ -1,8 +1,11 @@
 // The sandbox against NeMo-Skills' output contract and its limits, on a real pool (isolated child
 // process, Pyodide workers). One Sandbox for the file; the slow cases (timeouts) use a short limit.
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // The pool process and its workers run compiled code: use dist/ (built by the global setup).
 import { Sandbox } from "../dist/sandbox/index.js";
+import { repoRoot } from "./helpers/cli.js";
 import { ensurePythonPackages } from "./helpers/sandbox-setup.js";
 
 let sb: Sandbox;
@@ -154,7 +157,28 @@ describe("start-up and packages", () => {
 
   it("fails start-up with a clear error for a package it cannot find", async () => {
     await expect(Sandbox.start({ packages: ["no_such_pkg"] })).rejects.toThrow(/no_such_pkg.*not found/);
+    // Listed by the npm package's lock file, but the npm package ships no wheels.
+    await expect(Sandbox.start({ packages: ["numpy"] })).rejects.toThrow(/numpy.*\.whl is missing/);
   });
+
+  it("falls back to a cold start when the snapshot does not match the Pyodide build", async () => {
+    const snapshot = sb.info().snapshotPath!;
+    const cacheDir = join(repoRoot, "test-artifacts", "sandbox-foreign-snapshot");
+    rmSync(cacheDir, { recursive: true, force: true });
+    cpSync(dirname(dirname(snapshot)), cacheDir, { recursive: true });
+    const copy = join(cacheDir, "snapshots", basename(snapshot));
+    const bytes = readFileSync(copy);
+    bytes.fill(0x41, 16, 48); // the build id Pyodide checks on restore
+    writeFileSync(copy, bytes);
+    const other = await Sandbox.start({ workers: 1, cacheDir, onWarning: () => {} });
+    try {
+      expect(other.info().workerStarts[0].from).toMatch(/^cold \(snapshot rejected: .*build id/i);
+      expect((await other.run("import sympy\nsympy.Integer(2)**10")).output).toBe("1024\n");
+    } finally {
+      await other.close();
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
 
 describe("recovery", () => {

@@ -5,7 +5,7 @@
 // Pyodide itself on restore (build id), and a rejected snapshot means a cold start.
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 
@@ -197,7 +197,7 @@ export async function prepareAssets(o: AssetOptions): Promise<Assets> {
   let snapshotPath: string | null = null;
   // Snapshots hold the wasm heap only: packages with compiled libraries are loaded cold instead.
   if (o.snapshot && wheels.length === 0) {
-    const inputs = [pyodide, ...bundles.map((b) => b.path), ...preload, readFileSync(join(WASM_DIR, "runner.py")), readFileSync(join(WASM_DIR, "interpreter.mjs"))];
+    const inputs = [pyodide, ...bundles.map((b) => basename(b.path)), ...preload, readFileSync(join(WASM_DIR, "runner.py")), readFileSync(join(WASM_DIR, "interpreter.mjs"))];
     const path = join(o.cacheDir, "snapshots", `snapshot-${sha(inputs)}.bin`);
     try {
       await buildOnce(path, () => runInWorker({ task: "snapshot", indexURL: o.indexURL, bundles, preload, memoryCapBytes: o.memoryCapBytes }));
