@@ -81,6 +81,7 @@ describe("veritrace bench (command)", () => {
     const report = JSON.parse(res.stdout);
     expect(report).toMatchObject({ seconds: 1, repeat: 1, threads: [1], components: ["verify", "grade", "sandbox"], baselineThreads: 1 });
     expect(report.machine.availableParallelism).toBeGreaterThanOrEqual(1);
+    expect(Array.isArray(report.warnings)).toBe(true);
     expect(report.results).toHaveLength(3);
     for (const r of report.results) {
       expect(r.threads).toBe(1);

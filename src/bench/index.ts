@@ -45,7 +45,12 @@ export interface BenchReport {
   baselineThreads: number;
   results: Array<ScaledMeasurement | Extract<Measurement, { available: false }>>;
   models: ComponentModel[];
+  /** Points where the run got clearly fewer cores than it had threads (a busy machine), and what follows. */
+  warnings: string[];
 }
+
+/** Below this share of min(threads, cores) in CPU use, a point was starved by other load. */
+const STARVED = 0.75;
 
 export interface BenchOptions {
   threads?: number[];
@@ -99,6 +104,18 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
     }
     models.push(modelOf(component, measured));
   }
+  const cores = availableParallelism();
+  const warnings: string[] = [];
+  for (const m of results) {
+    if (!m.available || m.coresUsed === null) continue;
+    const expected = Math.min(m.threads, cores);
+    if (m.coresUsed < STARVED * expected) {
+      warnings.push(
+        `${m.component} at ${m.threads} thread${m.threads > 1 ? "s" : ""} got ${m.coresUsed.toFixed(2)} of ${expected} core${expected > 1 ? "s" : ""}: ` +
+          "the machine was busy, so this point, its efficiency and the model reflect the other load, not veritrace",
+      );
+    }
+  }
   return {
     machine: { availableParallelism: availableParallelism(), cpuModel: cpus()[0]?.model ?? "unknown", node: process.version, platform: `${process.platform}-${process.arch}` },
     seconds,
@@ -108,6 +125,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
     baselineThreads: base,
     results,
     models,
+    warnings,
   };
 }
 

@@ -89,6 +89,7 @@ export function formatReport(r: BenchReport): string {
   for (const row of rows) lines.push(row.map((cell, c) => (right(c) ? cell.padStart(widths[c]) : c === last ? cell : cell.padEnd(widths[c]))).join("  ").trimEnd());
   lines.push("(cores used: CPU seconds of the process per wall second while measuring, below the thread count when the machine is busy;");
   lines.push(" per core-s: throughput per CPU second of the process, what the work costs whatever the load)");
+  for (const w of r.warnings) lines.push(`warning: ${w}`);
   lines.push("");
   lines.push("Scaling model: Universal Scalability Law X(N) = λN / (1 + σ(N−1) + κN(N−1)), least squares.");
   for (const model of r.models) {
