@@ -4,23 +4,31 @@ import { ScoreBoard, summarize, totalsFrom, type ScoreOptions, type ScoreRecord,
 import type { VerdictRow } from "./types.js";
 
 export function recordOf(row: VerdictRow): Omit<ScoreRecord, "problemId"> & { problemId: string | null } {
+  // Rows read back from disk may come from older or hand-edited files: missing fields count as absent.
   return {
-    problemId: row.problem_id,
+    problemId: typeof row.problem_id === "string" ? row.problem_id : null,
     mode: row.mode ?? "unknown",
-    tool: row.tool ?? false,
-    sample: row.sample,
+    tool: row.tool === true,
+    sample: typeof row.sample === "number" ? row.sample : null,
     status: row.status,
-    answer: row.answer,
-    gold: row.gold,
-    reward: row.reward_model_score ?? null,
+    answer: typeof row.answer === "string" ? row.answer : null,
+    gold: typeof row.gold === "string" ? row.gold : null,
+    reward: typeof row.reward_model_score === "number" ? row.reward_model_score : null,
   };
 }
+
+const STATUSES = new Set(["correct", "incorrect", "no_answer", "unparsable", "too_complex", "no_reference", "invalid_input"]);
 
 /** Checks the shape of a row read back from a verdict file. */
 export function isVerdictRow(row: unknown): row is VerdictRow {
   if (row === null || typeof row !== "object") return false;
   const r = row as Record<string, unknown>;
-  return typeof r.file === "string" && typeof r.line === "number" && typeof r.status === "string" && "problem_id" in r;
+  return (
+    typeof r.file === "string" &&
+    typeof r.line === "number" &&
+    STATUSES.has(r.status as string) &&
+    (r.problem_id === null || typeof r.problem_id === "string")
+  );
 }
 
 /** The summary of verdict rows (for instance the output of `grade`). */

@@ -63,24 +63,67 @@ interface Sample {
   reward: number | null;
 }
 
+/** A group's figures with its first samples, in order (what scoring reads). */
+interface GroupView {
+  n: number;
+  correct: number;
+  noAnswer: number;
+  samples: Sample[];
+}
+
+/** Sample index and rank share one exact double: (index · 2^26 + rank) · 2 + correct. */
+const RANK_LIMIT = 2 ** 26;
+
+function orderKey(index: number, rank: number, correct: boolean): number {
+  if (!(index >= 0 && index < RANK_LIMIT) || rank >= RANK_LIMIT) {
+    throw new RangeError(`sample index ${index} or row ${rank} of a problem is beyond ${RANK_LIMIT}`);
+  }
+  return (index * RANK_LIMIT + rank) * 2 + (correct ? 1 : 0);
+}
+
+/**
+ * One (problem, setting): counts for pass@k, and the first `keep` samples by (index, rank) for maj@k,
+ * packed as parallel arrays (an order key per sample, its answer, its reward when any) to keep the
+ * per-problem state small.
+ */
 class Group {
   n = 0;
   correct = 0;
   noAnswer = 0;
-  /** The first `keep` samples in (index, rank) order. */
-  readonly samples: Sample[] = [];
+  private readonly keys: number[] = [];
+  private readonly answers: Array<string | null> = [];
+  private rewards: Array<number | null> | null = null;
   constructor(private readonly keep: number) {}
 
-  add(s: Sample): void {
+  add(index: number, rank: number, correct: boolean, answer: string | null, reward: number | null): void {
     this.n++;
-    if (s.correct) this.correct++;
-    if (s.answer === null) this.noAnswer++;
-    const list = this.samples;
-    if (list.length >= this.keep && !before(s, list[list.length - 1])) return;
-    let at = list.length;
-    while (at > 0 && before(s, list[at - 1])) at--;
-    list.splice(at, 0, s);
-    if (list.length > this.keep) list.pop();
+    if (correct) this.correct++;
+    if (answer === null) this.noAnswer++;
+    const key = orderKey(index, rank, correct);
+    const keys = this.keys;
+    if (keys.length >= this.keep && key > keys[keys.length - 1]) return;
+    let at = keys.length;
+    while (at > 0 && key < keys[at - 1]) at--;
+    if (reward !== null && this.rewards === null) this.rewards = keys.map(() => null);
+    keys.splice(at, 0, key);
+    this.answers.splice(at, 0, answer);
+    this.rewards?.splice(at, 0, reward);
+    if (keys.length > this.keep) {
+      keys.pop();
+      this.answers.pop();
+      this.rewards?.pop();
+    }
+  }
+
+  view(): GroupView {
+    const samples = this.keys.map((key, i) => ({
+      index: Math.floor(key / 2 / RANK_LIMIT),
+      rank: Math.floor(key / 2) % RANK_LIMIT,
+      correct: key % 2 === 1,
+      answer: this.answers[i],
+      reward: this.rewards?.[i] ?? null,
+    }));
+    return { n: this.n, correct: this.correct, noAnswer: this.noAnswer, samples };
   }
 }
 
@@ -93,9 +136,31 @@ class Problem {
   rows = 0;
   noReference = 0;
   invalid = 0;
+  /** Per setting. "all" is not stored: its first samples are among the settings' first samples. */
   readonly groups = new Map<string, Group>();
-  readonly arrivals = new Map<string, number>();
 }
+
+/**
+ * "all" of a problem, from its settings: counts add up, and its first `keep` samples in (index, rank)
+ * order are among the settings' kept ones (a sample that is not among the first `keep` of its setting has
+ * `keep` samples of that setting before it, so it is not among the first `keep` of all either).
+ */
+function pooled(groups: Iterable<GroupView>, keep: number): GroupView {
+  const all: GroupView = { n: 0, correct: 0, noAnswer: 0, samples: [] };
+  for (const g of groups) {
+    all.n += g.n;
+    all.correct += g.correct;
+    all.noAnswer += g.noAnswer;
+    all.samples.push(...g.samples);
+  }
+  all.samples.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+  all.samples.length = Math.min(all.samples.length, keep);
+  return all;
+}
+
+/** Answers repeat across traces (and problems): one string per distinct short answer saves memory. */
+const INTERN_MAX_LENGTH = 64;
+const INTERN_MAX_ENTRIES = 1 << 20;
 
 export interface MajorityAtK {
   /** 1 when the majority answer is correct (NeMo-Skills compat: the tied pairs' mean correctness). */
@@ -133,6 +198,7 @@ export class ScoreBoard {
   readonly k: number[];
   /** Status counts over every record, including invalid rows without a problem. */
   readonly statusCounts = new Map<GradeStatus, number>();
+  private readonly interned = new Map<string, string>();
 
   constructor(readonly options: ScoreOptions = {}) {
     this.k = normalizeK(options.k ?? DEFAULT_K);
@@ -151,20 +217,23 @@ export class ScoreBoard {
     if (record.status === "no_reference") return void p.noReference++;
 
     const setting = settingOf(record.mode, record.tool);
-    const arrival = p.arrivals.get(setting) ?? 0;
-    p.arrivals.set(setting, arrival + 1);
-    const sample: Sample = {
-      index: record.sample ?? arrival,
-      rank: p.rows,
-      correct: record.status === "correct",
-      answer: record.answer,
-      reward: record.reward ?? null,
-    };
-    for (const key of [setting, ALL]) {
-      let g = p.groups.get(key);
-      if (!g) p.groups.set(key, (g = new Group(this.keep)));
-      g.add(sample);
-    }
+    let g = p.groups.get(setting);
+    if (!g) p.groups.set(setting, (g = new Group(this.keep)));
+    g.add(
+      record.sample ?? g.n, // arrival within (problem, setting) when the trace gives no index
+      p.rows,
+      record.status === "correct",
+      record.answer === null ? null : this.intern(record.answer),
+      record.reward ?? null,
+    );
+  }
+
+  private intern(answer: string): string {
+    if (answer.length > INTERN_MAX_LENGTH) return answer;
+    const known = this.interned.get(answer);
+    if (known !== undefined) return known;
+    if (this.interned.size < INTERN_MAX_ENTRIES) this.interned.set(answer, answer);
+    return answer;
   }
 
   get problemCount(): number {
@@ -177,9 +246,9 @@ export class ScoreBoard {
     return ids.map((id) => {
       const p = this.problems.get(id)!;
       const settings: Record<string, GroupScore> = {};
-      const keys = [...p.groups.keys()].filter((s) => s !== ALL).sort(compareSettings);
-      if (p.groups.has(ALL)) keys.push(ALL);
-      for (const key of keys) settings[key] = scoreGroup(p.groups.get(key)!, this.k, this.options);
+      const views = [...p.groups.keys()].sort(compareSettings).map((key) => [key, p.groups.get(key)!.view()] as const);
+      for (const [key, view] of views) settings[key] = scoreGroup(view, this.k, this.options);
+      if (views.length > 0) settings[ALL] = scoreGroup(pooled(views.map(([, v]) => v), this.keep), this.k, this.options);
       return {
         problem_id: id,
         gold: p.gold,
@@ -207,7 +276,7 @@ export function normalizeK(k: number[]): number[] {
   return [...new Set(k)].sort((a, b) => a - b);
 }
 
-function scoreGroup(g: Group, ks: number[], options: ScoreOptions): GroupScore {
+function scoreGroup(g: GroupView, ks: number[], options: ScoreOptions): GroupScore {
   const compat = options.compat;
   const out: GroupScore = {
     n: g.n,
