@@ -59,6 +59,20 @@ describe("veritrace report (command)", () => {
     expect(badAudit.stderr).toContain(`${audit}:3: rule:`);
   });
 
+  it("marks the filter's own threshold from its audit unless --threshold says otherwise", () => {
+    const audit = join(dir, "threshold-audit.jsonl");
+    writeFileSync(audit, fixtureAudit().replaceAll('"threshold":0.8', '"threshold":0.75'));
+    const fromAudit = join(dir, "t1.html");
+    expect(runCli(["report", summaryPath, "--audit", audit, "--html", fromAudit]).code).toBe(0);
+    expect(readFileSync(fromAudit, "utf8")).toContain("trivial-problem threshold (0.75)");
+    const fromFlag = join(dir, "t2.html");
+    expect(runCli(["report", summaryPath, "--audit", audit, "--threshold", "0.9", "--html", fromFlag]).code).toBe(0);
+    expect(readFileSync(fromFlag, "utf8")).toContain("trivial-problem threshold (0.9)");
+    const plain = join(dir, "t3.html");
+    expect(runCli(["report", summaryPath, "--html", plain]).code).toBe(0);
+    expect(readFileSync(plain, "utf8")).toContain("trivial-problem threshold (0.8)");
+  });
+
   it("exits 1 and names the file when the page cannot be written", () => {
     const out = join(dir, "no-such-dir", "r.html");
     const res = runCli(["report", summaryPath, "--html", out]);

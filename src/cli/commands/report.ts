@@ -21,7 +21,8 @@ options:
   --audit <audit.jsonl>   the audit written by \`veritrace filter\` / \`veritrace bucket\`
   --html <file>           output file (default: report.html)
   --title <text>          page title (default: "veritrace report")
-  --threshold <rate>      trivial-filter threshold marked on the histograms (default: 0.8)
+  --threshold <rate>      trivial-filter threshold marked on the histograms (default: the one in the
+                          filter's audit, else 0.8)
   --json                  print a machine-readable summary of what was written on stdout
   -h, --help              show this help
 
@@ -46,11 +47,13 @@ export function run(argv: string[]): Promise<number> {
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `expected one summary.json, got ${positionals.length} arguments` : "missing <summary.json>");
     const summaryPath = positionals[0];
     const htmlPath = values.html ?? "report.html";
-    const threshold = values.threshold === undefined ? 0.8 : parsePositiveNumber("threshold", values.threshold);
-    if (threshold > 1) throw new UsageError(`--threshold: ${threshold} is not a pass rate in (0, 1]`);
+    // Without --threshold: the filter's own threshold from its audit, else 0.8 (buildReportModel decides).
+    const threshold = values.threshold === undefined ? undefined : parsePositiveNumber("threshold", values.threshold);
+    if (threshold !== undefined && threshold > 1) throw new UsageError(`--threshold: ${threshold} is not a pass rate in (0, 1]`);
 
     const auditPaths = values.audit ?? [];
-    const files = { summary: summaryPath, plan: values.plan, audit: auditPaths.join(", ") };
+    // Audit errors are located by tallyAudit itself (file and line); these two are whole documents.
+    const files = { summary: summaryPath, plan: values.plan ?? "plan" };
     try {
       const summaryInput = parseSummary(readJsonFile(summaryPath));
       const plan = values.plan ? parsePlan(readJsonFile(values.plan)) : null;
@@ -84,7 +87,7 @@ export function run(argv: string[]): Promise<number> {
       }
       return 0;
     } catch (err) {
-      if (err instanceof ReportInputError) throw new InputError(files[err.role] ?? err.role, err.line, err.detail);
+      if (err instanceof ReportInputError) throw new InputError(err.role === "plan" ? files.plan : files.summary, err.line, err.detail);
       throw err;
     }
   });
