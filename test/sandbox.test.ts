@@ -133,6 +133,12 @@ describe("limits", () => {
     expect((await sb.run("'awake'")).output).toBe("'awake'\n");
   });
 
+  it("refuses a cell over the code size limit with status error", async () => {
+    const r = await sb.run("x = 1\n".repeat(1 << 20));
+    expect(r.status).toBe("error");
+    expect(r.output).toMatch(/over the sandbox's limit/);
+  });
+
   it("turns huge allocations into MemoryError and the worker lives", async () => {
     await sb.run("kept = 'still here'", { session: "m" });
     const list = await sb.run("a = [0]*10**9", { session: "m" });

@@ -14,6 +14,8 @@ import type { FromPool, PoolConfig, RunOptions, RunResult, SandboxInfo, SandboxO
 const HOST_SCRIPT = fileURLToPath(new URL("./host.js", import.meta.url));
 /** Time allowed for the pool process to start all its interpreters (cold starts on a loaded machine). */
 const START_TIMEOUT_MS = 180_000;
+/** Longest cell accepted (a tool call is a few KB; this keeps IPC and parsing bounded). */
+const MAX_CODE_CHARS = 1 << 22;
 /** Slack on top of timeout + grace before this side gives up on a call (a worker being replaced, IPC). */
 const CALL_SLACK_MS = 60_000;
 
@@ -117,6 +119,7 @@ export class Sandbox {
   async run(code: string, options: RunOptions = {}): Promise<RunResult> {
     if (this.closed) throw new Error("Sandbox is closed");
     if (typeof code !== "string") throw new TypeError("code must be a string");
+    if (code.length > MAX_CODE_CHARS) return failure(`code of ${code.length} characters is over the sandbox's limit of ${MAX_CODE_CHARS}`);
     if (this.starting) await this.starting.catch(() => {});
     // A pool process that died and could not be restarted then: try again now.
     if (!this.child?.connected && !this.closed) await this.spawnPool().catch((err) => this.warn(String(err?.message ?? err)));
