@@ -102,10 +102,15 @@ function auditSection(audit: AuditSection | null): string {
   return factsList(audit.facts) + `<div class="split">${table}${decisions}</div>` + (more.length ? `<div class="grid two">${more.join("")}</div>` : "");
 }
 
+/** Chart labels are cut to a length that leaves the plot room (the tables keep the full text). */
+function clip(label: string, max = 48): string {
+  return label.length <= max ? label : label.slice(0, max - 1) + "…";
+}
+
 function chartData(model: ReportModel): ChartData {
   const histograms = model.passRates.filter((p) => p.rates.length > 0).map((p, i) => {
     const h = passRateHistogram(p.rates, p.samples, model.trivialThreshold);
-    return { id: `chart-hist-${i}`, label: `${p.label} (${p.rates.length} problems)`, ...h, threshold: model.trivialThreshold };
+    return { id: `chart-hist-${i}`, label: `${clip(p.label)} (${p.rates.length} problems)`, ...h, threshold: model.trivialThreshold };
   });
   const A = model.audit;
   if (A && A.trivialRates.length) {
@@ -115,7 +120,7 @@ function chartData(model: ReportModel): ChartData {
   }
   const ks = [...new Set(model.curves.flatMap((c) => c.points.map((p) => p.k)))].sort((a, b) => a - b);
   const series = (metric: "passAtK" | "majAtK") =>
-    model.curves.map((c) => ({ label: c.label, values: ks.map((k) => c.points.find((p) => p.k === k)?.[metric] ?? null) }));
+    model.curves.map((c) => ({ label: clip(c.label), values: ks.map((k) => c.points.find((p) => p.k === k)?.[metric] ?? null) }));
   const curves: ChartData["curves"] = ks.length
     ? [
         { id: "chart-passk", metric: "passAtK", title: "pass@k (unbiased) against k", ks, series: series("passAtK") },
@@ -128,7 +133,7 @@ function chartData(model: ReportModel): ChartData {
     histograms,
     curves,
     lengths: L && L.modes.length ? { id: "chart-lengths", bins: L.bins, edgeLabels: L.edges.slice(0, L.bins.length - 1).map(shortTokens), modes: L.modes } : null,
-    audit: A && A.counts.length ? { id: "chart-audit", labels: A.counts.map((c) => `${c.rule}: ${c.outcome}`), counts: A.counts.map((c) => c.count) } : null,
+    audit: A && A.counts.length ? { id: "chart-audit", labels: A.counts.map((c) => clip(`${c.rule}: ${c.outcome}`)), counts: A.counts.map((c) => c.count) } : null,
     kept: A && A.keptBySetting.length ? { id: "chart-kept", labels: A.keptBySetting.map((k) => k.label), kept: A.keptBySetting.map((k) => k.kept), dropped: A.keptBySetting.map((k) => k.dropped) } : null,
   };
 }
