@@ -20,8 +20,10 @@ export interface GradeContext {
   verdicts: Map<string, { status: VerdictStatus; method: VerdictMethod }>;
 }
 
-/** Past this many cached pairs the cache starts over (memory stays bounded). */
+/** Past this many cached pairs the cache starts over; longer pairs are not cached (memory stays bounded:
+ *  at most about 50,000 × 512 characters). */
 const VERDICT_CACHE_LIMIT = 50_000;
+const VERDICT_CACHE_MAX_CHARS = 512;
 
 export function makeContext(options: WorkerOptions): GradeContext {
   return { options, gold: options.gold ? new Map(options.gold) : null, verdicts: new Map() };
@@ -123,6 +125,7 @@ export function gradeBatch(batch: WireBatch, ctx: GradeContext): BatchResult {
   const cache = ctx.verdicts;
   if (cache.size + pending.length > VERDICT_CACHE_LIMIT) cache.clear();
   const fresh: Array<{ key: string; gold: string; pred: string }> = [];
+  const batchVerdicts = new Map<string, { status: VerdictStatus; method: VerdictMethod }>();
   const queued = new Set<string>();
   for (const { gold, pred } of pending) {
     const key = gold + "\u0000" + pred;
@@ -136,10 +139,15 @@ export function gradeBatch(batch: WireBatch, ctx: GradeContext): BatchResult {
       fresh.map(({ gold, pred }) => ({ gold, pred })),
       options.verifyOptions as never,
     );
-    fresh.forEach(({ key }, j) => cache.set(key, { status: verdicts[j].status, method: verdicts[j].method }));
+    fresh.forEach(({ key }, j) => {
+      const verdict = { status: verdicts[j].status, method: verdicts[j].method };
+      batchVerdicts.set(key, verdict);
+      if (key.length <= VERDICT_CACHE_MAX_CHARS) cache.set(key, verdict);
+    });
   }
   for (const { at, gold, pred } of pending) {
-    const verdict = cache.get(gold + "\u0000" + pred)!;
+    const key = gold + "\u0000" + pred;
+    const verdict = cache.get(key) ?? batchVerdicts.get(key)!;
     const row = rows[at]!;
     row.status = verdict.status;
     row.method = verdict.method;
