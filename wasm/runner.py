@@ -266,11 +266,25 @@ _sessions = {}
 
 
 class _Session:
-    __slots__ = ("namespace", "count")
+    __slots__ = ("namespace", "count", "cells")
 
     def __init__(self):
         self.namespace = {"__name__": "__main__", "__builtins__": dict(builtins.__dict__)}
         self.count = 0
+        # The cells' file names, whose sources stay in linecache (tracebacks through functions defined
+        # in earlier cells show their lines) until the session closes.
+        self.cells = set()
+
+
+# Sessions holding each cell file name in linecache (identical cells of two sessions share a name).
+_cell_users = {}
+
+
+def _register_cell(session, filename, code):
+    if filename not in session.cells:
+        session.cells.add(filename)
+        _cell_users[filename] = _cell_users.get(filename, 0) + 1
+    linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
 
 
 def _leading_indent(code):
@@ -292,7 +306,7 @@ def _execute(session, code, out):
     if not code.endswith("\n"):
         code += "\n"
     filename = f"<ipython-input-1-{hashlib.sha1(code.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}>"
-    linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+    _register_cell(session, filename, code)
     try:
         tree = ast.parse(code, filename, "exec")
     except (SyntaxError, ValueError, OverflowError, MemoryError, RecursionError) as e:
@@ -356,7 +370,16 @@ def run_cell(session_id, code, max_chars):
 
 
 def close_session(session_id):
-    _sessions.pop(session_id, None)
+    session = _sessions.pop(session_id, None)
+    if session is None:
+        return
+    for filename in session.cells:
+        left = _cell_users.get(filename, 1) - 1
+        if left > 0:
+            _cell_users[filename] = left
+        else:
+            _cell_users.pop(filename, None)
+            linecache.cache.pop(filename, None)
 
 
 def session_count():
