@@ -144,6 +144,26 @@ async function buildOnce(path: string, build: () => Promise<Uint8Array>): Promis
   }
 }
 
+/** Snapshots kept besides the one in use (other checkouts or versions may share the cache directory). */
+const SNAPSHOTS_KEPT = 3;
+
+/**
+ * Deletes all but the most recently written snapshots (~55 MB each; one per runner/package/Pyodide
+ * version). A process still pointing at a deleted one starts its next worker cold.
+ */
+function pruneSnapshots(dir: string, inUse: string): void {
+  try {
+    const files = readdirSync(dir)
+      .filter((f) => /^snapshot-[0-9a-f]+\.bin$/.test(f))
+      .map((f) => ({ path: join(dir, f), mtime: statSync(join(dir, f)).mtimeMs }))
+      .filter((f) => f.path !== inUse)
+      .sort((a, b) => b.mtime - a.mtime);
+    for (const old of files.slice(SNAPSHOTS_KEPT - 1)) rmSync(old.path, { force: true });
+  } catch {
+    /* pruning is best effort */
+  }
+}
+
 function isPurePython(packagesDir: string, name: string): string | null {
   const dir = join(packagesDir, name);
   if (existsSync(join(dir, "__init__.py"))) return dir;
@@ -204,7 +224,10 @@ export async function prepareAssets(o: AssetOptions): Promise<Assets> {
     } catch (err) {
       warnings.push(`could not build an interpreter snapshot (workers start cold): ${String((err as Error).message).split("\n")[0]}`);
     }
-    if (existsSync(path)) snapshotPath = path;
+    if (existsSync(path)) {
+      snapshotPath = path;
+      pruneSnapshots(dirname(path), path);
+    }
   }
   return { indexURL: o.indexURL, packageCacheDir: o.packageCacheDir, bundles, preload, packages: wheels, snapshotPath, warnings };
 }
