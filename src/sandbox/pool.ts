@@ -227,9 +227,14 @@ export class InterpreterPool {
     this.pump(slot);
   }
 
-  /** The running job was killed or its worker died: the jobs posted behind it never ran; post them again. */
-  private async failed(slot: Slot, job: Job, err: unknown): Promise<void> {
+  /**
+   * The worker died (killed by us, or on its own): the running job (the head, whichever task's rejection
+   * arrives first) failed; the jobs posted behind it never ran: post them again.
+   */
+  private async failed(slot: Slot, rejected: Job, err: unknown): Promise<void> {
+    const job = slot.posted[0] ?? rejected;
     this.disarm(job);
+    job.token++;
     const behind = slot.posted.filter((j) => j !== job);
     for (const j of behind) {
       this.disarm(j);
