@@ -1,9 +1,11 @@
 // veritrace exec: re-run the tool calls recorded in trace dumps in the sandbox and compare outputs.
+import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { lineBounds, readLineBatches, TextSink, InputFileError } from "../../io/index.js";
 import { Sandbox } from "../../sandbox/index.js";
 import { reexecute, type ExecInput, type ExecSummary, type SettingTotals } from "../../sandbox/exec.js";
 import type { ReasoningMode, TraceFormat } from "../../types.js";
+import { progressBar } from "../progress.js";
 import { InputError, parseCommandArgs, parsePositiveNumber, runCommand, UsageError, writeJson } from "../util.js";
 
 export const summary = "re-run recorded tool calls in the sandbox and compare outputs";
@@ -38,11 +40,11 @@ examples:
 const FORMATS: TraceFormat[] = ["nemotron", "nemo-skills", "harmony", "openmath", "generic"];
 const MODES: ReasoningMode[] = ["high", "medium", "low"];
 
-async function* readRows(files: string[]): AsyncGenerator<ExecInput> {
+async function* readRows(files: string[], onRead: (bytes: number) => void): AsyncGenerator<ExecInput> {
   const decoder = new TextDecoder("utf-8", { fatal: false });
   for (const file of files) {
     try {
-      for await (const batch of readLineBatches(file)) {
+      for await (const batch of readLineBatches(file, { onRead })) {
         for (let i = 0; i < batch.ends.length; i++) {
           const [start, end] = lineBounds(batch, i);
           const text = decoder.decode(batch.bytes.subarray(start, end));
@@ -54,6 +56,14 @@ async function* readRows(files: string[]): AsyncGenerator<ExecInput> {
       if (err instanceof InputFileError) throw new InputError(err.file, err.line, err.detail);
       throw err;
     }
+  }
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0; // reported as unreadable when it is read
   }
 }
 
@@ -95,17 +105,23 @@ export async function run(argv: string[]): Promise<number> {
 
     const sink = values.out ? new TextSink(values.out) : null;
     const sandbox = await Sandbox.start({ workers, timeoutMs, maxOutputChars, onWarning: (m) => process.stderr.write(`veritrace exec: ${m}\n`) });
+    // Progress (stderr, only on a terminal): input bytes read and traces re-run.
+    const bar = progressBar();
+    const progress = { bytesRead: 0, bytesTotal: positionals.reduce((sum, f) => sum + fileSize(f), 0), rows: 0 };
     let result: ExecSummary;
     try {
-      result = await reexecute(sandbox, readRows(positionals), {
+      result = await reexecute(sandbox, readRows(positionals, (n) => (progress.bytesRead += n)), {
         concurrency: workers * 2,
         format,
         mode,
         onRow: async (row) => {
+          progress.rows += 1;
+          bar.update(progress);
           if (sink) await sink.write(JSON.stringify(row) + "\n");
         },
       });
     } finally {
+      bar.done();
       await sandbox.close();
       await sink?.close();
     }
