@@ -138,6 +138,11 @@ const attempts: Attempt[] = [
     code: "import sys, importlib.machinery\nsys.meta_path.clear(); sys.meta_path.append(importlib.machinery.BuiltinImporter)\nimport _pyodide_core\n_pyodide_core.to_js([]).constructor.constructor('process.exit(1)')()",
     failed: isError,
   },
+  {
+    name: "import the runner to read another session's namespace",
+    code: "import veritrace_runner\nveritrace_runner._sessions",
+    failed: importRefused,
+  },
   { name: "posix.system", code: "import posix\nposix.system('id')", failed: (r) => { isError(r); expect(r.output).not.toContain("uid="); } },
   { name: "os.system", code: "import os\nos.system('id > /tmp/pwned')", failed: (r) => { isError(r); expect(r.output).not.toContain("uid="); } },
   { name: "os.popen", code: "import os\nos.popen('id').read()", failed: (r) => { isError(r); expect(r.output).not.toContain("uid="); } },

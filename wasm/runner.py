@@ -390,6 +390,7 @@ def session_count():
 # Set-up and guards
 
 _BLOCKED_MODULES = (
+    "veritrace_runner",  # this module: its session table
     "js",
     "pyodide_js",
     "pyodide",
