@@ -34,6 +34,12 @@ class Budget {
     if (bits > limits_.max_bits) exhausted_ = true;
     return !exhausted_;
   }
+  /** Charges a big-number operation on operands of `bits_a` and `bits_b` bits: rational arithmetic
+      reduces by a gcd, whose cost grows with the product of the operands' limb counts. */
+  bool charge(size_t bits_a, size_t bits_b) {
+    int64_t la = static_cast<int64_t>(bits_a / 32 + 1), lb = static_cast<int64_t>(bits_b / 32 + 1);
+    return spend(la * lb * 16);
+  }
   void exhaust() { exhausted_ = true; }
   bool exhausted() const { return exhausted_; }
 

@@ -81,6 +81,21 @@ void expand_pm(Arena& a, uint32_t n, std::vector<uint32_t>& out, Budget& budget,
   }
 }
 
+// Only numbers and arithmetic: the subtrees that exact or surd evaluation can succeed on.
+bool is_constant_value(const Arena& a, uint32_t n, int depth) {
+  if (depth > 400) return false;
+  const Node& node = a[n];
+  switch (node.kind) {
+    case Kind::Number: return true;
+    case Kind::Add: case Kind::Mul: case Kind::Neg: case Kind::Div: case Kind::Pow: case Kind::Root:
+    case Kind::Factorial: case Kind::Binom: case Kind::Abs: case Kind::Percent:
+      for (uint32_t i = 0; i < node.count; ++i)
+        if (!is_constant_value(a, a.kids[node.first + i], depth + 1)) return false;
+      return true;
+    default: return false;
+  }
+}
+
 bool is_constant(const Arena& a, uint32_t n) {
   std::vector<std::string> syms;
   collect_symbols(a, n, syms);
@@ -199,7 +214,7 @@ std::string print(const Arena& a, uint32_t n, Budget& budget, int depth, bool ev
   switch (node.kind) {
     case Kind::Add: case Kind::Mul: case Kind::Neg: case Kind::Div: case Kind::Pow: case Kind::Factorial:
     case Kind::Binom: case Kind::Abs: case Kind::Root: {
-      if (!evaluate) break;
+      if (!evaluate || !is_constant_value(a, n, 0)) break;  // with a variable inside, evaluation must fail
       Rational v;
       Budget& local = budget;  // printing shares the call's budget: its work is bounded with the rest
       // Values past ~1,200 digits keep their written form: printing them costs more than it tells.

@@ -97,6 +97,7 @@ Eval eval_exact(const Arena& a, uint32_t n, Budget& budget, Rational& out) {
       for (uint32_t k = 0; k < node.count; ++k) {
         Eval e = eval_exact(a, kid(k), budget, t);
         if (e != Eval::Ok) return e;
+        if (!budget.charge(sum.bit_length(), t.bit_length())) return Eval::TooComplex;
         sum = sum + t;
         if (!budget.bits_ok(sum.bit_length())) return Eval::TooComplex;
       }
@@ -109,8 +110,7 @@ Eval eval_exact(const Arena& a, uint32_t n, Budget& budget, Rational& out) {
         Eval e = eval_exact(a, kid(k), budget, t);
         if (e != Eval::Ok) return e;
         if (!budget.bits_ok(prod.bit_length() + t.bit_length())) return Eval::TooComplex;
-        if (!budget.spend(static_cast<int64_t>((prod.bit_length() / 32 + 1) * (t.bit_length() / 32 + 1) / 16)))
-          return Eval::TooComplex;
+        if (!budget.charge(prod.bit_length(), t.bit_length())) return Eval::TooComplex;
         prod = prod * t;
       }
       out = std::move(prod);
@@ -134,8 +134,7 @@ Eval eval_exact(const Arena& a, uint32_t n, Budget& budget, Rational& out) {
       if (e != Eval::Ok) return e;
       if (y.is_zero()) return Eval::Undefined;
       if (!budget.bits_ok(x.bit_length() + y.bit_length())) return Eval::TooComplex;
-      if (!budget.spend(static_cast<int64_t>((x.bit_length() / 32 + 1) * (y.bit_length() / 32 + 1) / 16)))
-        return Eval::TooComplex;
+      if (!budget.charge(x.bit_length(), y.bit_length())) return Eval::TooComplex;
       out = x / y;
       return Eval::Ok;
     }
@@ -177,8 +176,9 @@ Eval eval_exact(const Arena& a, uint32_t n, Budget& budget, Rational& out) {
       // Squarings cost about (result limbs)^2: charge that, in units of 16 limb products.
       double limbs = bits / 32 + 1;
       if (!budget.spend(static_cast<int64_t>(limbs * limbs / 16) + 1)) return Eval::TooComplex;
-      Rational r(b.num.pow(mag), b.den.pow(mag));
-      out = k < 0 ? Rational(1) / r : r;
+      // Powers of a reduced fraction stay reduced: no gcd needed.
+      Rational r = Rational::reduced(b.num.pow(mag), b.den.pow(mag));
+      out = k < 0 ? Rational::reduced(r.sign() < 0 ? -r.den : r.den, r.num.abs()) : r;
       return Eval::Ok;
     }
     case Kind::Factorial: {

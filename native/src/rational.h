@@ -13,6 +13,13 @@ struct Rational {
   Rational() = default;
   Rational(int64_t n) : num(n), den(1) {}  // NOLINT(google-explicit-constructor)
   Rational(BigInt n, BigInt d) : num(std::move(n)), den(std::move(d)) { reduce(); }
+  /** From a numerator and a positive denominator already coprime (skips the gcd). */
+  static Rational reduced(BigInt n, BigInt d) {
+    Rational r;
+    r.num = std::move(n);
+    r.den = std::move(d);
+    return r;
+  }
 
   bool is_zero() const { return num.is_zero(); }
   bool is_integer() const { return den.is_one(); }

@@ -40,7 +40,7 @@ bool multiply(const Surd& x, const Surd& y, Surd& out, Budget& budget) {
   Surd r;
   for (const auto& [m, a] : x.terms)
     for (const auto& [n, b] : y.terms) {
-      if (!budget.spend(4)) return false;
+      if (!budget.charge(a.bit_length(), b.bit_length())) return false;
       int64_t g = std::__gcd(m, n);
       __int128 rad = static_cast<__int128>(m / g) * (n / g);
       if (rad > kMaxRadicand) return false;
