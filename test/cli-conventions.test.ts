@@ -1,7 +1,8 @@
 // The CLI conventions of DESIGN.md, checked across every command in src/cli/commands/: --help with usage
 // and examples (exit 0), unknown options rejected with exit 2 and a message, --version, unreadable input
 // named in the error with exit 2, and no progress output when stderr is not a terminal.
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -78,9 +79,15 @@ describe("CLI conventions", () => {
     }
   });
 
-  it("--json prints one JSON document on stdout and no progress on a piped stderr (grade, filter, bucket, merge)", () => {
+  it("--json prints one JSON document on stdout and no progress on a piped stderr (verify, exec, grade, filter, bucket, merge)", () => {
     const example = join(repoRoot, "examples/nemotron-math-v2/low.part_00.jsonl.gz");
+    // A few traces with tool calls for exec (which starts the sandbox).
+    const high = gunzipSync(readFileSync(join(repoRoot, "examples/nemotron-math-v2/high.part_00.jsonl.gz"))).toString("utf8");
+    const few = join(dir, "few.jsonl");
+    writeFileSync(few, high.split("\n").slice(0, 12).join("\n") + "\n");
     const runs: string[][] = [
+      ["verify", "\\frac{1}{2}", "0.5", "--json"],
+      ["exec", few, "--json"],
       ["grade", example, "--summary", join(dir, "s.json"), "--json"],
       ["filter", example, "--out", join(dir, "c.jsonl"), "--json"],
       ["bucket", example, "--out-dir", join(dir, "b"), "--json"],
