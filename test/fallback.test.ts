@@ -1,5 +1,7 @@
 // The symbolic fallback (src/verify/fallback.ts): real compute-engine in its worker thread.
+import { spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
+import { repoRoot } from "./helpers/cli.js";
 import { FALLBACK_LIMITS, fallbackStats, fallbackVerify, shutdownFallback } from "../src/verify/fallback.js";
 
 // Generous: the suite shares 2 cores with other suites; a budget that runs out gives "undecided".
@@ -120,4 +122,19 @@ describe("fallbackVerify is bounded", () => {
     expect(fallbackVerify(null as unknown as string, "1", BUDGET).status).toBe("undecided");
     expect(fallbackVerify("1", 1 as unknown as string, BUDGET).status).toBe("undecided");
   });
+
+  it("lets the process exit on its own after using the fallback, even after a replacement", () => {
+    // The worker thread, its port and its pipes must not keep the event loop alive (a CLI that used the
+    // fallback would otherwise never exit). Runs the compiled module (dist/) in a child process.
+    const script = `
+      import { fallbackVerify, fallbackStats } from "./dist/verify/fallback.js";
+      const a = fallbackVerify("(x+1)^2", "x^2+2x+1", 10000);
+      const b = fallbackVerify(${JSON.stringify(PATHOLOGICAL)}, "1", 300);
+      process.stdout.write(JSON.stringify([a.status, b.status, fallbackStats().timeouts]));
+    `;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: repoRoot, encoding: "utf8", timeout: 120_000 });
+    expect(r.signal, "the process had to be killed: something kept it alive").toBeNull();
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(["correct", "undecided", 1]);
+  }, 180_000);
 });

@@ -67,12 +67,14 @@ class FallbackWorker {
       workerData: { port: channel.port2, signal: this.signal },
       transferList: [channel.port2],
       resourceLimits: { maxOldGenerationSizeMb: FALLBACK_LIMITS.workerHeapMb },
-      // The library's console output is not ours to print: piped, and drained to nowhere.
+      // Not the parent's flags: some (--input-type, --eval) make a worker fail before its first line, and
+      // the compiled worker needs no loader.
+      execArgv: [],
+      // The library's console output is not ours to print: the worker silences its console, and whatever
+      // still reaches its stdout/stderr stays in these pipes (never read: reading would keep the process alive).
       stdout: true,
       stderr: true,
     });
-    this.worker.stdout.resume();
-    this.worker.stderr.resume();
     // Neither the thread nor its port keeps the process alive.
     this.worker.unref();
     this.port.unref();
