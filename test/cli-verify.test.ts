@@ -47,6 +47,15 @@ describe("veritrace verify", () => {
     expect(v.explain.method).toBe(v.method);
   });
 
+  it("exits promptly with the verdict of a pair that goes to the symbolic fallback", () => {
+    // The native engine does not evaluate \sum; the fallback's worker thread must not keep the CLI alive.
+    const r = runCli(["verify", "\\sum_{k=1}^{10} k^2", "385", "--json"], { timeout: 120_000 });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).status).toBe("correct");
+    const wrong = runCli(["verify", "\\sum_{k=1}^{10} k^2", "384"], { timeout: 120_000 });
+    expect(wrong.code).toBe(1);
+  });
+
   it("--float-rounding changes the decimal rule", () => {
     // 3.1416 writes 4 decimals of pi, correctly rounded: enough with --float-rounding 4, not with the default 6.
     expect(runCli(["verify", "\\pi", "3.1416", "--float-rounding", "4"]).code).toBe(0);

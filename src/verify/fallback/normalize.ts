@@ -53,7 +53,7 @@ export function normalizeForLibrary(answer: string): string {
   }
   s = s
     // Font commands change the look, not the value: \mathrm{E} is E.
-    .replace(/\\(?:math(?:rm|bf|it|sf|cal|bb|frak|scr)|textbf|textit|boldsymbol|operatorname)\s*\{([^{}]*)\}/g, "$1")
+    .replace(/\\(?:math(?:rm|bf|it|sf|cal|bb|frak|scr)|textbf|textit|boldsymbol)\s*\{([^{}]*)\}/g, "$1")
     // "19, 46, and 82": the word joins list items.
     .replace(/,?\s*(?:\\text\s*\{\s*and\s*\}|\band\b)\s*/g, ", ")
     .replace(/\\(?:displaystyle|textstyle|quad|qquad)(?![A-Za-z])/g, " ")
