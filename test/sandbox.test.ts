@@ -127,6 +127,25 @@ describe("limits", () => {
     expect((await sb.run("state", { session: "q" })).stdout).toContain("NameError");
   });
 
+  it("takes a time limit per call: a short one interrupts and kills while the pool's default is longer", async () => {
+    // The pool's default is 3 s; this call's own 0.5 s applies to the interrupt ...
+    const interrupted = await sb.run("import time\ntime.sleep(60)", { session: "per-call", timeoutMs: 500 });
+    expect(interrupted.status).toBe("timeout");
+    expect(interrupted.stdout).toContain("KeyboardInterrupt");
+    expect((await sb.run("'still here'", { session: "per-call" })).output).toBe("'still here'\n");
+    // ... and to the kill behind it, whose message names the call's own limit.
+    const killed = await sb.run("while True:\n    try:\n        while True: pass\n    except KeyboardInterrupt:\n        pass", { timeoutMs: 500 });
+    expect(killed).toEqual({ status: "timeout", stdout: "", stderr: "Execution timed out after 0.5 seconds\n", output: "Execution timed out after 0.5 seconds\n" });
+  });
+
+  it("lets a call's own limit run past the pool's default, up to maxTimeoutMs", async () => {
+    // 4 s of sleep under the pool's 3 s default would time out; with its own 20 s the call completes.
+    const r = await sb.run("import time\ntime.sleep(4)\n'slept'", { timeoutMs: 20_000 });
+    expect(r).toEqual({ status: "completed", stdout: "'slept'\n", stderr: "", output: "'slept'\n" });
+    await expect(sb.run("1", { timeoutMs: 0 })).rejects.toThrow(RangeError);
+    await expect(sb.run("1", { timeoutMs: Number.NaN })).rejects.toThrow(RangeError);
+  });
+
   it("bounds time.sleep by the time limit", async () => {
     const r = await sb.run("import time\ntime.sleep(60)");
     expect(r.status).toBe("timeout");

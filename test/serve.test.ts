@@ -12,8 +12,9 @@ let server: ServeProcess;
 let nemo: NemoSandboxClient;
 
 beforeAll(async () => {
-  // Every call gets the server's time limit (the sandbox sets it once): 3 s keeps the timeout tests short.
-  server = await startServe(["--workers", "1", "--instance-id", "serve-test", "--timeout-ms", "3000"]);
+  // A default limit longer than the client's HTTP timeout: the timeout tests pass only if each request's own
+  // `timeout` is what the sandbox applies.
+  server = await startServe(["--workers", "1", "--instance-id", "serve-test", "--timeout-ms", "30000"]);
   // The server's own timeout answer, not the client's: give the HTTP call a few seconds past the execution timeout.
   nemo = new NemoSandboxClient(server.url, 15);
 });
@@ -87,6 +88,22 @@ describe("/execute with a NeMo-Skills client", () => {
     for (let i = 0; i < 3; i++) {
       expect((await nemo.executeCode("x += 1\nx", { sessionId: session })).output.stdout).toBe(`${42 + i}\n`);
     }
+    await nemo.deleteSession(session);
+  });
+
+  it("honours each request's own timeout: timeout 1 on a sleeping cell and on a loop answers the timeout message", async () => {
+    const session = "own-timeout";
+    expect((await nemo.executeCode("z = 5", { sessionId: session })).output.process_status).toBe("completed");
+    for (const code of ["import time\ntime.sleep(60)", "while True:\n    pass"]) {
+      const stuck = await nemo.executeCode(code, { sessionId: session, timeout: 1 });
+      expect(stuck.output.process_status).toBe("timeout");
+      expect(stuck.output.stderr).toContain("Execution timed out after 1.0 seconds");
+    }
+    // A python-language call without a session gets its own limit too.
+    const script = await post("/execute", { generated_code: "while True:\n    pass", timeout: 1.5, language: "python" });
+    expect(script.status).toBe(200);
+    expect(script.json).toMatchObject({ process_status: "timeout", stderr: expect.stringContaining("Execution timed out after 1.5 seconds") });
+    expect((await nemo.executeCode("z", { sessionId: session })).output).toMatchObject({ process_status: "completed", stdout: "5\n" });
     await nemo.deleteSession(session);
   });
 

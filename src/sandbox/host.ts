@@ -23,7 +23,7 @@ async function onMessage(message: ToPool): Promise<void> {
     }
     case "run": {
       if (!pool) return;
-      const result = await pool.run(message.session, message.code, message.ephemeral);
+      const result = await pool.run(message.session, message.code, message.ephemeral, message.timeoutMs);
       send({ type: "result", id: message.id, result });
       return;
     }

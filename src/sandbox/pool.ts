@@ -2,7 +2,7 @@
 // the slot it was bound to. A slot runs its jobs in order, with the next job already posted to the
 // worker while the current one runs (a pipeline of depth 2: the worker never waits for a round trip).
 // A job's time limit starts when it becomes the running one, not while it waits. Calls are bounded: the
-// interrupt buffer at timeoutMs, then a hard kill (abort, which terminates the worker) after graceMs;
+// interrupt buffer at the call's timeoutMs, then a hard kill (abort, which terminates the worker) after graceMs;
 // piscina replaces a terminated worker and the jobs queued behind the killed one are posted again to the
 // new worker (they had not started). A slot whose interpreter failed or whose heap grew past recycleBytes
 // drains and gets a fresh pool. Runs inside the isolated pool process.
@@ -26,6 +26,8 @@ interface Job {
   /** The task for the worker (the interrupt buffer is added per dispatch). */
   task: { op: "run"; session: string; code: string; maxChars: number } | { op: "close"; session: string } | { op: "ping" };
   session: SessionState | null;
+  /** Time limit of a run job (the interrupt at it, the kill graceMs later). */
+  timeoutMs: number;
   done: (result: RunResult | null) => void;
   /** Bumped on every dispatch, so that answers to an abandoned dispatch are ignored. */
   token: number;
@@ -116,7 +118,8 @@ export class InterpreterPool {
     return Promise.all(this.slots.map((slot) => slot.pool.run({ op: "ping" }) as Promise<{ from: string; startMs: number }>));
   }
 
-  async run(sessionId: string, code: string, ephemeral: boolean): Promise<RunResult> {
+  /** Runs a cell with its own time limit (the caller bounds it; the pool's timeoutMs when not given). */
+  async run(sessionId: string, code: string, ephemeral: boolean, timeoutMs = this.config.timeoutMs): Promise<RunResult> {
     const session = this.bind(sessionId);
     session.calls += 1;
     let result: RunResult;
@@ -124,7 +127,7 @@ export class InterpreterPool {
       result = errorResult(`Session call limit reached: session '${sessionId}' has used its ${this.config.maxCallsPerSession} calls`);
     } else {
       const task = { op: "run" as const, session: sessionId, code, maxChars: this.config.maxOutputChars };
-      result = (await this.submit(session.slot, task, session))!;
+      result = (await this.submit(session.slot, task, session, timeoutMs))!;
     }
     if (ephemeral) this.closeSession(sessionId);
     return result;
@@ -154,9 +157,9 @@ export class InterpreterPool {
     return session;
   }
 
-  private submit(slot: Slot, task: Job["task"], session: SessionState | null): Promise<RunResult | null> {
+  private submit(slot: Slot, task: Job["task"], session: SessionState | null, timeoutMs = this.config.timeoutMs): Promise<RunResult | null> {
     return new Promise((done) => {
-      slot.waiting.push({ task, session, done, token: 0, abort: null, flag: null, soft: null, hard: null, interrupted: false, killed: false, reset: false });
+      slot.waiting.push({ task, session, timeoutMs, done, token: 0, abort: null, flag: null, soft: null, hard: null, interrupted: false, killed: false, reset: false });
       this.pump(slot);
     });
   }
@@ -195,7 +198,7 @@ export class InterpreterPool {
       job.session.generation = slot.generation;
       job.session.started = true;
     }
-    const limit = job.task.op === "run" ? c.timeoutMs : WORKER_START_LIMIT_MS;
+    const limit = job.task.op === "run" ? job.timeoutMs : WORKER_START_LIMIT_MS;
     const flag = job.flag!;
     job.soft = setTimeout(() => {
       job.interrupted = true;
@@ -243,7 +246,7 @@ export class InterpreterPool {
     slot.posted = [];
     slot.waiting.unshift(...behind);
     if (job.task.op === "run") {
-      job.done(job.killed ? timeoutResult(this.config.timeoutMs) : errorResult(`sandbox worker failed: ${String((err as Error)?.message ?? err).split("\n")[0]}`));
+      job.done(job.killed ? timeoutResult(job.timeoutMs) : errorResult(`sandbox worker failed: ${String((err as Error)?.message ?? err).split("\n")[0]}`));
     } else job.done(null);
     // piscina replaces the terminated worker; the next job starts once it is up, so that its time limit
     // does not count the new interpreter's start-up.

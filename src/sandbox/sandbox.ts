@@ -16,6 +16,10 @@ const HOST_SCRIPT = fileURLToPath(new URL("./host.js", import.meta.url));
 const START_TIMEOUT_MS = 180_000;
 /** Longest cell accepted (a tool call is a few KB; this keeps IPC and parsing bounded). */
 const MAX_CODE_CHARS = 1 << 22;
+/** Default upper bound of a call's own time limit (when above the pool's timeoutMs). */
+const DEFAULT_MAX_TIMEOUT_MS = 60_000;
+/** Longest time limit accepted at all (timers stay far from Node's 2^31 ms limit). */
+const MAX_TIMEOUT_MS = 24 * 3600 * 1000;
 /** Slack on top of timeout + grace before this side gives up on a call (a worker being replaced, IPC). */
 const CALL_SLACK_MS = 60_000;
 
@@ -39,6 +43,7 @@ export class Sandbox {
 
   private constructor(
     private readonly config: PoolConfig,
+    private readonly maxTimeoutMs: number,
     private readonly launch: Launch,
     private readonly assets: Assets,
     private readonly warn: (message: string) => void,
@@ -52,7 +57,11 @@ export class Sandbox {
     const memoryMb = options.memoryMb ?? 2048;
     const maxCallsPerSession = options.maxCallsPerSession ?? 1000;
     if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer, got ${workers}`);
-    if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${timeoutMs}`);
+    if (!(timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS)) throw new RangeError(`timeoutMs must be positive and at most ${MAX_TIMEOUT_MS}, got ${timeoutMs}`);
+    const maxTimeoutMs = options.maxTimeoutMs ?? Math.max(timeoutMs, DEFAULT_MAX_TIMEOUT_MS);
+    if (!(maxTimeoutMs >= timeoutMs && maxTimeoutMs <= MAX_TIMEOUT_MS)) {
+      throw new RangeError(`maxTimeoutMs must be at least timeoutMs (${timeoutMs}) and at most ${MAX_TIMEOUT_MS}, got ${maxTimeoutMs}`);
+    }
     if (!Number.isInteger(maxOutputChars) || maxOutputChars < 0) throw new RangeError(`maxOutputChars must be a non-negative integer, got ${maxOutputChars}`);
     if (!(memoryMb >= 128 && memoryMb <= 4096)) throw new RangeError(`memoryMb must be between 128 and 4096 (wasm32), got ${memoryMb}`);
     if (!Number.isInteger(maxCallsPerSession) || maxCallsPerSession < 1) throw new RangeError(`maxCallsPerSession must be a positive integer, got ${maxCallsPerSession}`);
@@ -99,7 +108,7 @@ export class Sandbox {
     ];
     const launch = launchCommand(HOST_SCRIPT, readPaths, options.isolate ?? true);
     for (const note of launch.notes) warn(note);
-    const sandbox = new Sandbox(config, launch, assets, warn);
+    const sandbox = new Sandbox(config, maxTimeoutMs, launch, assets, warn);
     await sandbox.spawnPool();
     return sandbox;
   }
@@ -115,10 +124,15 @@ export class Sandbox {
     };
   }
 
-  /** Runs one cell. Never throws for what the code does: errors, timeouts and limits come back as a status. */
+  /**
+   * Runs one cell, within `options.timeoutMs` (cut to `maxTimeoutMs`) or the pool's `timeoutMs`. Never throws
+   * for what the code does: errors, timeouts and limits come back as a status.
+   */
   async run(code: string, options: RunOptions = {}): Promise<RunResult> {
     if (this.closed) throw new Error("Sandbox is closed");
     if (typeof code !== "string") throw new TypeError("code must be a string");
+    if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${options.timeoutMs}`);
+    const timeoutMs = Math.min(options.timeoutMs ?? this.config.timeoutMs, this.maxTimeoutMs);
     if (code.length > MAX_CODE_CHARS) return failure(`code of ${code.length} characters is over the sandbox's limit of ${MAX_CODE_CHARS}`);
     if (this.starting) await this.starting.catch(() => {});
     // A pool process that died and could not be restarted then: try again now.
@@ -128,14 +142,14 @@ export class Sandbox {
     const id = this.nextId++;
     const session = options.session ?? `ephemeral:${randomUUID()}`;
     return new Promise<RunResult>((resolve) => {
-      const limit = this.config.timeoutMs + this.config.graceMs + CALL_SLACK_MS;
+      const limit = timeoutMs + this.config.graceMs + CALL_SLACK_MS;
       const timer = setTimeout(() => {
         this.pending.delete(id);
         resolve(failure(`sandbox pool did not answer within ${limit} ms; the pool process is restarted`));
         this.restartPool();
       }, limit);
       this.pending.set(id, { resolve, timer });
-      this.send({ type: "run", id, session, code, ephemeral: options.session === undefined });
+      this.send({ type: "run", id, session, code, ephemeral: options.session === undefined, timeoutMs });
     });
   }
 

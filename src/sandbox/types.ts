@@ -15,8 +15,10 @@ export interface RunResult {
 export interface SandboxOptions {
   /** Interpreters (worker threads) in the pool. Default: 1. */
   workers?: number;
-  /** Per-call time limit. Default: 10,000 ms (NeMo-Skills' code_execution_timeout of 10 s). */
+  /** Time limit of a call that names none. Default: 10,000 ms (NeMo-Skills' code_execution_timeout of 10 s). */
   timeoutMs?: number;
+  /** Upper bound of a call's own `timeoutMs` (a call asking more gets this). Default: max(timeoutMs, 60,000 ms). */
+  maxTimeoutMs?: number;
   /** Each of stdout and stderr is cut at this many characters, then `<output cut>` is appended. Default: 1,000. */
   maxOutputChars?: number;
   /** Wasm memory cap per interpreter in MiB; an allocation past it raises MemoryError. Default: 2,048. */
@@ -52,6 +54,11 @@ export interface SandboxOptions {
 export interface RunOptions {
   /** Session id; calls with the same id share a namespace. Without one, the call runs in a fresh namespace. */
   session?: string;
+  /**
+   * This call's time limit in ms (the interrupt at it, the hard kill `graceMs` later). Default: the pool's
+   * `timeoutMs`; cut to `maxTimeoutMs`.
+   */
+  timeoutMs?: number;
 }
 
 export interface SandboxInfo {
@@ -84,7 +91,7 @@ export interface PoolConfig {
 
 export type ToPool =
   | { type: "init"; config: PoolConfig }
-  | { type: "run"; id: number; session: string; code: string; ephemeral: boolean }
+  | { type: "run"; id: number; session: string; code: string; ephemeral: boolean; timeoutMs: number }
   | { type: "close-session"; session: string }
   | { type: "shutdown" };
 

@@ -24,11 +24,6 @@ export interface ExecutionSandbox {
   run(code: string, options: { session?: string; timeoutMs?: number }): Promise<SandboxRunResult>;
   closeSession(id: string): unknown;
   close(): Promise<void>;
-  /**
-   * The one timeout every call gets, in ms, when the sandbox cannot take a timeout per call; then a
-   * request's `timeout` cannot be honoured and this one applies (and is the one the answers name).
-   */
-  readonly fixedTimeoutMs?: number;
 }
 
 /**
@@ -132,9 +127,8 @@ export function registerExecuteRoutes(
     // (what its older server did) rather than failing.
     const clientId = body.language === "ipython" ? rawSession : undefined; // set: a stateful call
     const session = clientId !== undefined ? clientSession(clientId) : undefined;
-    const timeoutMs =
-      sandbox.fixedTimeoutMs ??
-      Math.min(body.timeout !== undefined ? body.timeout * 1000 : limits.defaultTimeoutMs, limits.maxTimeoutMs);
+    // The request's own limit (NeMo-Skills sends its code_execution_timeout in seconds), bounded by the server's.
+    const timeoutMs = Math.min(body.timeout !== undefined ? body.timeout * 1000 : limits.defaultTimeoutMs, limits.maxTimeoutMs);
     const outputChars = Math.min(body.max_output_characters ?? limits.defaultOutputChars, limits.maxOutputChars);
 
     const newSession = clientId !== undefined ? sessions.begin(clientId) : undefined;

@@ -4,12 +4,11 @@ import type { ExecutionSandbox } from "./execute.js";
 
 export type SandboxStartOptions = NonNullable<Parameters<typeof Sandbox.start>[0]>;
 
-/** Starts the pool. Its time limit is set once, at start: every call gets `timeoutMs`. */
+/** Starts the pool; each call runs within its own time limit (the request's `timeout`, bounded by `maxTimeoutMs`). */
 export async function startSandbox(options: SandboxStartOptions): Promise<ExecutionSandbox> {
   const sandbox = await Sandbox.start(options);
   return {
-    fixedTimeoutMs: options.timeoutMs ?? 10_000,
-    run: (code, { session }) => sandbox.run(code, session === undefined ? {} : { session }),
+    run: (code, { session, timeoutMs }) => sandbox.run(code, { ...(session === undefined ? {} : { session }), ...(timeoutMs === undefined ? {} : { timeoutMs }) }),
     closeSession: (id) => sandbox.closeSession(id),
     close: () => sandbox.close(),
   };

@@ -14,18 +14,14 @@ export interface ServeOptions {
   port?: number;
   /** Sandbox worker threads (one Pyodide interpreter each). */
   workers?: number;
-  /**
-   * Time limit of a call, in ms. The server's own sandbox takes it once, for every call (src/sandbox has
-   * no per-call limit); a sandbox passed in `sandbox` without `fixedTimeoutMs` gets it for requests that
-   * name no `timeout`.
-   */
+  /** Time limit of a call whose request names no `timeout`, in ms. */
   timeoutMs?: number;
-  /** Upper bound of a request's `timeout` for a sandbox that takes a limit per call (default: max(timeoutMs, 60 s)). */
+  /** Upper bound of a request's `timeout`, in ms: a request asking more gets this (default: max(timeoutMs, 60 s)). */
   maxTimeoutMs?: number;
   /** Upper bound of a request's max_output_characters (and the sandbox's own cut). */
   maxOutputChars?: number;
   /** Further sandbox settings, passed to Sandbox.start. */
-  sandboxOptions?: Omit<SandboxStartOptions, "workers" | "timeoutMs" | "maxOutputChars">;
+  sandboxOptions?: Omit<SandboxStartOptions, "workers" | "timeoutMs" | "maxTimeoutMs" | "maxOutputChars">;
   /** A sandbox the caller started and will close; by default the server starts its own and closes it. */
   sandbox?: ExecutionSandbox;
   /** The verdict layers; by default src/verify and src/grade in `verifyThreads` worker threads. */
@@ -94,7 +90,7 @@ export async function createServer(options: ServeOptions = {}): Promise<Veritrac
     sandbox =
       options.sandbox ??
       (await (await import("./sandbox-engine.js")).startSandbox(
-        definedOnly({ ...options.sandboxOptions, workers: options.workers, timeoutMs: limits.defaultTimeoutMs, maxOutputChars }),
+        definedOnly({ ...options.sandboxOptions, workers: options.workers, timeoutMs: limits.defaultTimeoutMs, maxTimeoutMs: limits.maxTimeoutMs, maxOutputChars }),
       ));
   } catch (err) {
     if (ownsEngine) await engine.close?.();

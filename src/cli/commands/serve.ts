@@ -29,8 +29,10 @@ options:
                            sandbox to the network: it is then the only barrier to the host (docs/serve.md)
   --port N                 port (default ${DEFAULT_PORT}, NeMo-Skills' sandbox port; 0 picks a free one)
   --workers N              sandbox workers, one Python interpreter each (default: the sandbox's)
-  --timeout-ms N           time limit of each call (default ${DEFAULT_TIMEOUT_MS}, NeMo-Skills' code_execution_timeout);
-                           the sandbox sets it once for all calls, so a request's own \`timeout\` is not used
+  --timeout-ms N           time limit of a call whose request names no \`timeout\` (default ${DEFAULT_TIMEOUT_MS},
+                           NeMo-Skills' code_execution_timeout); a request's own \`timeout\` (seconds) applies,
+                           up to --max-timeout-ms
+  --max-timeout-ms N       upper bound of a request's \`timeout\` (default: the larger of --timeout-ms and 60000)
   --max-output-chars N     upper bound of a request's max_output_characters (default ${DEFAULT_MAX_OUTPUT_CHARS})
   --verify-threads N       worker threads for /verify and /grade (default 1)
   --verify-deadline-ms N   longest a /verify or /grade request may take, queueing included (default 120000);
@@ -89,6 +91,7 @@ async function serve(argv: string[]): Promise<number> {
       port: { type: "string" },
       workers: { type: "string" },
       "timeout-ms": { type: "string" },
+      "max-timeout-ms": { type: "string" },
       "max-output-chars": { type: "string" },
       "verify-threads": { type: "string" },
       "verify-deadline-ms": { type: "string" },
@@ -106,6 +109,10 @@ async function serve(argv: string[]): Promise<number> {
   if (port !== undefined && port > 65535) throw new UsageError(`--port must be <= 65535 (got ${port})`);
   const workers = integer("workers", values.workers, 1);
   const timeoutMs = integer("timeout-ms", values["timeout-ms"], 1);
+  const maxTimeoutMs = integer("max-timeout-ms", values["max-timeout-ms"], 1);
+  if (maxTimeoutMs !== undefined && maxTimeoutMs < (timeoutMs ?? DEFAULT_TIMEOUT_MS)) {
+    throw new UsageError(`--max-timeout-ms (${maxTimeoutMs}) must be at least --timeout-ms (${timeoutMs ?? DEFAULT_TIMEOUT_MS})`);
+  }
   const maxOutputChars = integer("max-output-chars", values["max-output-chars"], 0);
   const verifyThreads = integer("verify-threads", values["verify-threads"], 1);
   const verifyDeadlineMs = integer("verify-deadline-ms", values["verify-deadline-ms"], 1);
@@ -144,6 +151,7 @@ async function serve(argv: string[]): Promise<number> {
       port,
       workers,
       timeoutMs,
+      maxTimeoutMs,
       maxOutputChars,
       verifyThreads,
       verifyDeadlineMs,
