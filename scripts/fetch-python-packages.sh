@@ -52,7 +52,7 @@ mkdir -p "$dest"
 for m in "${modules[@]}"; do
   src="$apt_dir/unpacked/usr/lib/python3/dist-packages/$m"
   [ -f "$src/__init__.py" ] || { echo "fetch-python-packages: $m not found in the downloaded packages" >&2; exit 1; }
-  rm -rf "${dest:?}/$m.tmp" && cp -r "$src" "$dest/$m.tmp" && rm -rf "${dest:?}/$m" && mv "$dest/$m.tmp" "$dest/$m"
+  rm -rf "${dest:?}/$m.tmp" && cp -rp "$src" "$dest/$m.tmp" && rm -rf "${dest:?}/$m" && mv "$dest/$m.tmp" "$dest/$m"
 done
 grep -h '^Version' "$apt_dir"/unpacked/usr/lib/python3/dist-packages/{sympy,mpmath}-*/METADATA 2>/dev/null >&2 || true
 echo "fetch-python-packages: ${modules[*]} ready in $dest" >&2
