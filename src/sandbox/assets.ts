@@ -70,15 +70,19 @@ function treeFingerprint(path: string): string {
   return sha(parts);
 }
 
+/**
+ * The Pyodide build: its version and a hash of its wasm module's content (~10 MB, a few ms). Not its
+ * modification time, which is the time of `npm install`: every clone and CI run would rebuild the cache.
+ */
 function pyodideFingerprint(indexURL: string): string {
-  const wasm = statSync(join(indexURL, "pyodide.asm.wasm"));
+  const wasm = readFileSync(join(indexURL, "pyodide.asm.wasm"));
   let version = "unknown";
   try {
     version = JSON.parse(readFileSync(join(indexURL, "package.json"), "utf8")).version;
   } catch {
     /* a distribution directory without package.json */
   }
-  return `${version}:${wasm.size}:${wasm.mtimeMs}`;
+  return `${version}:${wasm.length}:${sha([wasm])}`;
 }
 
 function runInWorker(data: Record<string, unknown>): Promise<Uint8Array> {
