@@ -123,6 +123,10 @@ describe("canonicalKey and groupEquivalent", () => {
     expect(canonicalKey("3")).not.toBe(canonicalKey("4"));
     expect(canonicalKey("\\sqrt{8}")).toBe(canonicalKey("2\\sqrt2"));
     expect(canonicalKey("x = 5")).toBe(canonicalKey("5"));
+    // Euler's e and the imaginary unit never share a key with the symbols E and I (fuzzer finding).
+    expect(canonicalKey("e")).not.toBe(canonicalKey("E"));
+    expect(canonicalKey("i")).not.toBe(canonicalKey("I"));
+    expect(verify("E", "e").status).toBe("incorrect");
   });
 
   it("groups by equivalence in first-seen order, null answers get -1", () => {

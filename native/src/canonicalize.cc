@@ -232,8 +232,8 @@ std::string print(const Arena& a, uint32_t n, Budget& budget, int depth, bool ev
     case Kind::Number: return a.num(n).to_string();
     case Kind::Symbol: return a.str(n);
     case Kind::Pi: return "pi";
-    case Kind::Euler: return "E";
-    case Kind::Imag: return "I";
+    case Kind::Euler: return "e";  // a symbol named e cannot occur (e is Euler's number), E can
+    case Kind::Imag: return "i";
     case Kind::Infinity: return node.op == '-' ? "-oo" : "oo";
     case Kind::Add: return "(" + join(children(true, false), "+") + ")";
     case Kind::Mul: return "(" + join(children(true, false), "*") + ")";
