@@ -33,8 +33,9 @@ function nemotronRow(uuid: string, answerText: string, gold: string | null, extr
 describe("grade on the example dump", () => {
   it("writes the same bytes with 1 and 2 threads, one row per input line, in order", () => {
     const outs = [1, 2].map((t) => {
-      const out = join(dir, `ex.t${t}.jsonl`);
-      const summary = join(dir, `ex.t${t}.json`);
+      // Output folders that do not exist yet are made.
+      const out = join(dir, `t${t}`, "verdicts", "ex.jsonl");
+      const summary = join(dir, `t${t}`, "ex.json");
       const r = runCli(["grade", ...EXAMPLE, "--out", out, "--summary", summary, "--threads", String(t)]);
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
@@ -44,7 +45,7 @@ describe("grade on the example dump", () => {
     expect(outs[0].summary.equals(outs[1].summary)).toBe(true);
     expect(outs[0].stdout).toBe(outs[1].stdout);
 
-    const rows = readRows(join(dir, "ex.t1.jsonl"));
+    const rows = readRows(join(dir, "t1", "verdicts", "ex.jsonl"));
     expect(rows.length).toBe(2880);
     // In input order: file by file, line by line.
     rows.forEach((row, i) => {
@@ -67,7 +68,7 @@ describe("grade on the example dump", () => {
   }, 120_000);
 
   it("agrees with the pass counts the generator wrote into each row's metadata", () => {
-    const rows = readRows(join(dir, "ex.t1.jsonl"));
+    const rows = readRows(join(dir, "t1", "verdicts", "ex.jsonl"));
     const counted = new Map<string, number>();
     for (const r of rows) {
       const key = `${r.problem_id}/reason_${r.mode}_${r.tool ? "with" : "no"}_tool`;

@@ -4,8 +4,9 @@
 // Resume (after any crash, SIGKILL included): the existing output is cut after its last complete row,
 // its rows are read back into the score state, and reading restarts after the input line of the last
 // row (rows name their file and line). The summary is only written at the end, from the rebuilt state.
-import { statSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { availableParallelism } from "node:os";
 import { InputFileError } from "../io/errors.js";
 import { readLineBatches, DEFAULT_MAX_LINE_BYTES } from "../io/lines.js";
@@ -112,6 +113,8 @@ export async function gradeFiles(opts: GradeFilesOptions): Promise<GradeFilesRes
   };
   const threads = opts.threads ?? availableParallelism();
   const runner = createRunner(threads, workerOptions);
+  // Output folders are made as needed, as `filter` and `bucket` do.
+  for (const path of [opts.out, opts.summary]) if (path) mkdirSync(dirname(path), { recursive: true });
   const sink = opts.out ? new TextSink(opts.out, { append: opts.resume }) : null;
 
   const bytesTotal = sizes.reduce((a, b) => a + b, 0);
