@@ -22,6 +22,18 @@ function extractSide(text: string, opts: ResolvedOptions): Side {
   return extractAnswerSide(text, opts.extraction);
 }
 
+// A lone UTF-16 surrogate has no UTF-8 form: encoding would turn every one of them into U+FFFD and make
+// different texts look equal. Such an answer is unparsable, as invalid UTF-8 is in the engine.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function illFormed(gold: Side, pred: Side): boolean {
+  return (gold.answer !== null && LONE_SURROGATE.test(gold.answer)) || (pred.answer !== null && LONE_SURROGATE.test(pred.answer));
+}
+
+function unparsableVerdict(gold: Side, pred: Side): Verdict {
+  return { status: "unparsable", method: "string", gold: null, pred: null, extraction: { gold: gold.rule, pred: pred.rule } };
+}
+
 function noAnswerVerdict(gold: Side, pred: Side): Verdict {
   return {
     status: gold.answer === null ? "unparsable" : "no_answer",
@@ -62,6 +74,7 @@ export function verify(gold: string, pred: string, options?: VerifyOptions): Ver
   const g = extractSide(gold, opts);
   const p = extractSide(pred, opts);
   if (g.answer === null || p.answer === null) return noAnswerVerdict(g, p);
+  if (illFormed(g, p)) return unparsableVerdict(g, p);
   const [status, method, gc, pc] = native().verifyOne(g.answer, p.answer, opts.floatRounding, opts.flags);
   return finish(status, method, gc, pc, g, p, opts);
 }
@@ -133,6 +146,10 @@ export function verifyBatch(pairs: readonly VerifyPair[], options?: VerifyOption
       out[i] = noAnswerVerdict(g, p);
       continue;
     }
+    if (illFormed(g, p)) {
+      out[i] = unparsableVerdict(g, p);
+      continue;
+    }
     const gc = decoder.decode(canon.subarray(co[2 * i], co[2 * i + 1]));
     const pc = decoder.decode(canon.subarray(co[2 * i + 1], co[2 * i + 2]));
     out[i] = finish(r.status[i]!, r.method[i]!, gc, pc, g, p, opts);
@@ -147,6 +164,7 @@ export function canonicalKey(answer: string, options?: VerifyOptions): string {
   const opts = resolveOptions(options);
   const side = extractSide(answer, opts);
   if (side.answer === null) return "";
+  if (LONE_SURROGATE.test(side.answer)) return `raw:${side.answer.trim()}`; // no UTF-8 form: keep the text apart
   const key = native().canonical(side.answer, opts.floatRounding, opts.flags);
   return key === "" ? `raw:${side.answer.trim()}` : key;
 }
