@@ -116,10 +116,17 @@ async function main(): Promise<void> {
 
   // (b) typical pairs
   const typical = generateTypicalPairs(nPairs);
-  verifyBatch(typical.slice(0, 1000), { fallback: false });
-  [wall, cpu] = timed(() => verifyBatch(typical, { fallback: false }));
+  // Batches of 1,000 pairs, as a grader sends them (one huge batch measures the garbage collector instead),
+  // after one full warm-up pass so that the figure is the steady state.
+  const BATCH = 1000;
+  const batches: Pair[][] = [];
+  for (let i = 0; i < typical.length; i += BATCH) batches.push(typical.slice(i, i + BATCH));
+  for (const b of batches) verifyBatch(b, { fallback: false });
+  [wall, cpu] = timed(() => {
+    for (const b of batches) verifyBatch(b, { fallback: false });
+  });
   const typLat = latencies(typical);
-  row("typical mix (with extraction), verifyBatch", fmt(nPairs), fmt(nPairs / wall), fmt(nPairs / cpu), fmt(quantile(typLat, 0.5), 1), fmt(quantile(typLat, 0.99), 1));
+  row("typical mix (with extraction), verifyBatch of 1,000", fmt(nPairs), fmt(nPairs / wall), fmt(nPairs / cpu), fmt(quantile(typLat, 0.5), 1), fmt(quantile(typLat, 0.99), 1));
 
   // the hot path: extracted answers packed once, one native call per batch
   const golds = typical.map((p) => extractSide(p.gold, "loose").answer ?? "");
