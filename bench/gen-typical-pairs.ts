@@ -1,6 +1,7 @@
 // A seeded mix of typical (gold, pred) pairs for the verify benchmark: integers, fractions, decimals,
 // surds, π-expressions, intervals, sets, tuples and whole responses ending in \boxed{}. About half
 // of the predictions are equivalent to the reference, written differently; the rest are wrong.
+import { seededRandom } from "../src/util/seeded-random.js";
 
 export interface Pair {
   gold: string;
@@ -9,17 +10,8 @@ export interface Pair {
   equivalent?: boolean;
 }
 
-/** mulberry32: small, fast, seedable. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator of the workloads (mulberry32). */
+export const rng = seededRandom;
 
 export function generateTypicalPairs(count: number, seed = 20251127): Pair[] {
   const r = rng(seed);

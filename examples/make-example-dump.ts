@@ -17,6 +17,7 @@ import { gzipSync } from "node:zlib";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { seededRandom } from "../src/util/seeded-random.js";
 
 export interface BenchmarkProblem {
   id: string;
@@ -28,17 +29,7 @@ export interface BenchmarkProblem {
 export type Mode = "high" | "medium" | "low";
 export const MODES: Mode[] = ["high", "medium", "low"];
 
-/** mulberry32: a small, seedable PRNG (same seed, same sequence, on every platform). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 

@@ -1,18 +1,9 @@
 // Seeded workloads for the benchmarks: answer pairs in the proportions a grading run meets them, and
 // Nemotron-Math-v2 rows (reasoning, tool calls, a boxed final answer) for the grading pipeline.
 // Same seed, same workload, on every machine.
+import { seededRandom } from "../util/seeded-random.js";
 
-/** mulberry32: a small, fast, seedable generator (uniform in [0, 1)). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export interface AnswerPair {
   gold: string;
