@@ -67,6 +67,14 @@ describe("verify", () => {
     ];
     for (const [g, p, expected] of cases) expect(verify(g, p, { fallback: false }).status === "correct", `${g} vs ${p}`).toBe(expected);
   });
+
+  it("decides a matrix against a scalar natively (different kinds of value), without the fallback", () => {
+    for (const [g, p] of [["\\begin{pmatrix}1 & 2\\\\3 & 4\\end{pmatrix}", "0"], ["x", "\\begin{bmatrix}1\\\\2\\end{bmatrix}"]]) {
+      expect(verify(g, p, { fallback: false }).status, `${g} vs ${p}`).toBe("incorrect");
+    }
+    // A matrix written as arithmetic on matrix literals is still evaluated.
+    expect(verify("\\begin{pmatrix}2 & 4\\end{pmatrix}", "2\\begin{pmatrix}1 & 2\\end{pmatrix}", { fallback: false }).status).toBe("correct");
+  });
 });
 
 describe("verifyBatch and verifyPacked", () => {

@@ -107,6 +107,8 @@ class Comparer {
       if ((a_[m].rows == 1 || a_[m].cols == 1) && a_[g].count == a_[p].count) return ordered_equal(g, p, depth);
       return Verdict::NotEqual;
     }
+    // A matrix against an expression with no matrix in it (a number, a variable): different kinds of value.
+    if ((gk == Kind::Matrix && !has_matrix(p)) || (pk == Kind::Matrix && !has_matrix(g))) return Verdict::NotEqual;
     // Matrix arithmetic written out (A + B, A B): evaluate exactly, then compare entries.
     if (gk == Kind::Matrix || pk == Kind::Matrix) {
       uint32_t gm = gk == Kind::Matrix ? g : matrix_value(g, 0), pm = pk == Kind::Matrix ? p : matrix_value(p, 0);
@@ -152,6 +154,18 @@ class Comparer {
   }
 
   static constexpr uint32_t kNone = 0xffffffffu;
+
+  // Whether a matrix literal occurs anywhere in n (an explicit stack: no recursion on deep trees).
+  bool has_matrix(uint32_t n) const {
+    std::vector<uint32_t> stack{n};
+    while (!stack.empty()) {
+      uint32_t x = stack.back();
+      stack.pop_back();
+      if (a_[x].kind == Kind::Matrix) return true;
+      for (uint32_t i = 0; i < a_[x].count; ++i) stack.push_back(a_.child(x, i));
+    }
+    return false;
+  }
 
   // An expression over matrix literals (sums, products, scalar multiples) as a matrix of exact
   // numbers, or kNone when it is not one.
