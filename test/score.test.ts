@@ -74,6 +74,24 @@ describe("ScoreBoard", () => {
     expect(board.scoreProblems()[0].settings["high/with-tool"]["maj@k"][1]).toMatchObject({ answer: "5", score: 1 });
   });
 
+  it("keeps only each setting's first max(k) samples, whatever their arrival order", () => {
+    const board = new ScoreBoard({ k: [1, 2] });
+    // high/with-tool arrives as samples 3, 2, 0, 4, 1: only samples 0 and 1 (both "7") are voted on.
+    for (const [sample, answer] of [[3, "9"], [2, "9"], [0, "7"], [4, "9"], [1, "7"]] as const) {
+      board.add(rec("p", answer === "7" ? "correct" : "incorrect", answer, { sample }));
+    }
+    board.add(rec("p", "incorrect", "9", { sample: 0, mode: "low", tool: false }));
+    board.add(rec("p", "no_answer", null, { sample: 1, mode: "low", tool: false }));
+    const [p] = board.scoreProblems();
+    const high = p.settings["high/with-tool"];
+    expect(high).toMatchObject({ n: 5, correct: 2, no_answer: 0 });
+    expect(high["maj@k"][2]).toEqual({ score: 1, answer: "7", votes: 2, tie: false });
+    expect(p.settings["low/no-tool"]["maj@k"][2]).toEqual({ score: 0, answer: "9", votes: 1, tie: false });
+    // "all": sample 0 of high (row 3) before sample 0 of low (row 6): "7" against "9", the first wins.
+    expect(p.settings.all).toMatchObject({ n: 7, correct: 2, no_answer: 1 });
+    expect(p.settings.all["maj@k"][2]).toEqual({ score: 1, answer: "7", votes: 1, tie: true });
+  });
+
   it("keeps settings apart and pools them in 'all'", () => {
     const board = new ScoreBoard({ k: [1, 2] });
     board.add(rec("p", "correct", "1", { mode: "low", tool: false }));

@@ -71,73 +71,130 @@ interface GroupView {
   samples: Sample[];
 }
 
-/** Sample index and rank share one exact double: (index · 2^26 + rank) · 2 + correct. */
+/** Sample indices and row numbers within a problem stay below this (they are stored in 32 bits). */
 const RANK_LIMIT = 2 ** 26;
 
-function orderKey(index: number, rank: number, correct: boolean): number {
-  if (!(index >= 0 && index < RANK_LIMIT) || rank >= RANK_LIMIT) {
-    throw new RangeError(`sample index ${index} or row ${rank} of a problem is beyond ${RANK_LIMIT}`);
-  }
-  return (index * RANK_LIMIT + rank) * 2 + (correct ? 1 : 0);
-}
+/** Settings per problem are few (six in the recipe): a kept sample's setting slot fits a byte of its tag. */
+const SLOT_BITS = 256;
+/** A tag is (answer number · 256 + slot) · 2 + correct, in 32 bits. */
+const ANSWER_LIMIT = 2 ** 23;
+/** Past this many distinct answers in one problem (compat keeps every sample), answers are found by a map. */
+const ANSWER_SCAN_LIMIT = 32;
+/** Words per kept sample: sample index, rank (row within the problem), tag. */
+const WORDS = 3;
 
 /**
- * One (problem, setting): counts for pass@k, and the first `keep` samples by (index, rank) for maj@k,
- * packed as parallel arrays (an order key per sample, its answer, its reward when any) to keep the
- * per-problem state small.
+ * One problem's score state, packed because there are hundreds of thousands of problems: per setting slot
+ * the counts n, correct and no-answer; and the first `keep` samples of each setting by (index, rank) in
+ * one Uint32Array of (index, rank, tag) triples, grouped by slot (slots in first-seen order) and sorted by
+ * (index, rank) within a slot. The tag holds the answer number (0 for none), the slot and correctness;
+ * each distinct answer string of the problem is stored once. Rewards (compat only) are kept alongside.
  */
-class Group {
-  n = 0;
-  correct = 0;
-  noAnswer = 0;
-  private readonly keys: number[] = [];
-  private readonly answers: Array<string | null> = [];
-  private rewards: Array<number | null> | null = null;
-  constructor(private readonly keep: number) {}
-
-  add(index: number, rank: number, correct: boolean, answer: string | null, reward: number | null): void {
-    this.n++;
-    if (correct) this.correct++;
-    if (answer === null) this.noAnswer++;
-    const key = orderKey(index, rank, correct);
-    const keys = this.keys;
-    if (keys.length >= this.keep && key > keys[keys.length - 1]) return;
-    let at = keys.length;
-    while (at > 0 && key < keys[at - 1]) at--;
-    if (reward !== null && this.rewards === null) this.rewards = keys.map(() => null);
-    keys.splice(at, 0, key);
-    this.answers.splice(at, 0, answer);
-    this.rewards?.splice(at, 0, reward);
-    if (keys.length > this.keep) {
-      keys.pop();
-      this.answers.pop();
-      this.rewards?.pop();
-    }
-  }
-
-  view(): GroupView {
-    const samples = this.keys.map((key, i) => ({
-      index: Math.floor(key / 2 / RANK_LIMIT),
-      rank: Math.floor(key / 2) % RANK_LIMIT,
-      correct: key % 2 === 1,
-      answer: this.answers[i],
-      reward: this.rewards?.[i] ?? null,
-    }));
-    return { n: this.n, correct: this.correct, noAnswer: this.noAnswer, samples };
-  }
-}
-
-function before(a: Sample, b: Sample): boolean {
-  return a.index < b.index || (a.index === b.index && a.rank < b.rank);
-}
-
 class Problem {
   gold: string | null = null;
   rows = 0;
   noReference = 0;
   invalid = 0;
-  /** Per setting. "all" is not stored: its first samples are among the settings' first samples. */
-  readonly groups = new Map<string, Group>();
+  /** Setting names by slot. */
+  readonly settings: string[] = [];
+  /** n, correct, no-answer per slot. */
+  private readonly counts: number[] = [];
+  private samples = new Uint32Array(16 * WORDS);
+  private size = 0;
+  private rewards: Array<number | null> | null = null;
+  /** Distinct answers; answer number i + 1 is answers[i]. */
+  private readonly answers: string[] = [];
+  private answerIndex: Map<string, number> | null = null;
+
+  add(setting: string, sample: number | null, correct: boolean, answer: string | null, reward: number | null, keep: number): void {
+    let slot = this.settings.indexOf(setting);
+    if (slot < 0) {
+      if (this.settings.length >= SLOT_BITS) throw new RangeError(`more than ${SLOT_BITS} settings in one problem`);
+      slot = this.settings.push(setting) - 1;
+      this.counts.push(0, 0, 0);
+    }
+    const counts = this.counts;
+    const index = sample ?? counts[3 * slot]; // arrival within (problem, setting) when the trace gives no index
+    const rank = this.rows;
+    if (!(Number.isInteger(index) && index >= 0 && index < RANK_LIMIT) || rank >= RANK_LIMIT) {
+      throw new RangeError(`sample index ${index} or row ${rank} of a problem is beyond ${RANK_LIMIT}`);
+    }
+    counts[3 * slot]++;
+    if (correct) counts[3 * slot + 1]++;
+    if (answer === null) counts[3 * slot + 2]++;
+    const s = this.samples;
+    let from = 0;
+    while (from < this.size && ((s[from * WORDS + 2] >>> 1) & (SLOT_BITS - 1)) !== slot) from++;
+    let to = from;
+    while (to < this.size && ((s[to * WORDS + 2] >>> 1) & (SLOT_BITS - 1)) === slot) to++;
+    if (to - from >= keep && this.follows(index, rank, to - 1)) return;
+    let at = to;
+    while (at > from && !this.follows(index, rank, at - 1)) at--;
+    const tag = (this.answerNumber(answer) * SLOT_BITS + slot) * 2 + (correct ? 1 : 0);
+    const full = to + 1 - from > keep; // the setting's last kept sample drops out
+    if (!full && this.size * WORDS === s.length) {
+      const grown = new Uint32Array((this.size + Math.max(16, this.size >> 2)) * WORDS);
+      grown.set(s);
+      this.samples = grown;
+    }
+    const t = this.samples;
+    // Shift [at, end) right by one sample (over the dropped one when full), then write the new one.
+    const end = full ? to - 1 : this.size;
+    t.copyWithin((at + 1) * WORDS, at * WORDS, end * WORDS);
+    t[at * WORDS] = index;
+    t[at * WORDS + 1] = rank;
+    t[at * WORDS + 2] = tag;
+    if (reward !== null && this.rewards === null) this.rewards = new Array(this.size).fill(null);
+    if (this.rewards) {
+      this.rewards.splice(at, 0, reward);
+      if (full) this.rewards.splice(to, 1);
+    }
+    if (!full) this.size++;
+  }
+
+  /** Whether (index, rank) comes after kept sample i. */
+  private follows(index: number, rank: number, i: number): boolean {
+    const s = this.samples;
+    return index > s[i * WORDS] || (index === s[i * WORDS] && rank > s[i * WORDS + 1]);
+  }
+
+  private answerNumber(answer: string | null): number {
+    if (answer === null) return 0;
+    const answers = this.answers;
+    let at = this.answerIndex ? (this.answerIndex.get(answer) ?? -1) : answers.indexOf(answer);
+    if (at < 0) {
+      if (answers.length + 1 >= ANSWER_LIMIT) throw new RangeError(`more than ${ANSWER_LIMIT} distinct answers in one problem`);
+      at = answers.push(answer) - 1;
+      if (this.answerIndex) this.answerIndex.set(answer, at);
+      else if (answers.length > ANSWER_SCAN_LIMIT) this.answerIndex = new Map(answers.map((a, i) => [a, i]));
+    }
+    return at + 1;
+  }
+
+  /** A setting's figures with its kept samples, in order. */
+  view(setting: string): GroupView {
+    const slot = this.settings.indexOf(setting);
+    const s = this.samples;
+    const samples: Sample[] = [];
+    for (let i = 0; i < this.size; i++) {
+      const tag = s[i * WORDS + 2];
+      if (((tag >>> 1) & (SLOT_BITS - 1)) !== slot) continue;
+      const number = Math.floor(tag / 2 / SLOT_BITS);
+      samples.push({
+        index: s[i * WORDS],
+        rank: s[i * WORDS + 1],
+        correct: (tag & 1) === 1,
+        answer: number === 0 ? null : this.answers[number - 1],
+        reward: this.rewards?.[i] ?? null,
+      });
+    }
+    const c = this.counts;
+    return { n: c[3 * slot], correct: c[3 * slot + 1], noAnswer: c[3 * slot + 2], samples };
+  }
+}
+
+function before(a: Sample, b: Sample): boolean {
+  return a.index < b.index || (a.index === b.index && a.rank < b.rank);
 }
 
 /**
@@ -157,10 +214,6 @@ function pooled(groups: Iterable<GroupView>, keep: number): GroupView {
   all.samples.length = Math.min(all.samples.length, keep);
   return all;
 }
-
-/** Answers repeat across traces (and problems): one string per distinct short answer saves memory. */
-const INTERN_MAX_LENGTH = 64;
-const INTERN_MAX_ENTRIES = 1 << 20;
 
 export interface MajorityAtK {
   /** 1 when the majority answer is correct (NeMo-Skills compat: the tied pairs' mean correctness). */
@@ -198,7 +251,6 @@ export class ScoreBoard {
   readonly k: number[];
   /** Status counts over every record, including invalid rows without a problem. */
   readonly statusCounts = new Map<GradeStatus, number>();
-  private readonly interned = new Map<string, string>();
 
   constructor(readonly options: ScoreOptions = {}) {
     this.k = normalizeK(options.k ?? DEFAULT_K);
@@ -216,24 +268,7 @@ export class ScoreBoard {
     if (record.status === "invalid_input") return void p.invalid++;
     if (record.status === "no_reference") return void p.noReference++;
 
-    const setting = settingOf(record.mode, record.tool);
-    let g = p.groups.get(setting);
-    if (!g) p.groups.set(setting, (g = new Group(this.keep)));
-    g.add(
-      record.sample ?? g.n, // arrival within (problem, setting) when the trace gives no index
-      p.rows,
-      record.status === "correct",
-      record.answer === null ? null : this.intern(record.answer),
-      record.reward ?? null,
-    );
-  }
-
-  private intern(answer: string): string {
-    if (answer.length > INTERN_MAX_LENGTH) return answer;
-    const known = this.interned.get(answer);
-    if (known !== undefined) return known;
-    if (this.interned.size < INTERN_MAX_ENTRIES) this.interned.set(answer, answer);
-    return answer;
+    p.add(settingOf(record.mode, record.tool), record.sample, record.status === "correct", record.answer, record.reward ?? null, this.keep);
   }
 
   get problemCount(): number {
@@ -246,7 +281,7 @@ export class ScoreBoard {
     return ids.map((id) => {
       const p = this.problems.get(id)!;
       const settings: Record<string, GroupScore> = {};
-      const views = [...p.groups.keys()].sort(compareSettings).map((key) => [key, p.groups.get(key)!.view()] as const);
+      const views = [...p.settings].sort(compareSettings).map((key) => [key, p.view(key)] as const);
       for (const [key, view] of views) settings[key] = scoreGroup(view, this.k, this.options);
       if (views.length > 0) settings[ALL] = scoreGroup(pooled(views.map(([, v]) => v), this.keep), this.k, this.options);
       return {
