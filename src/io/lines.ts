@@ -256,3 +256,27 @@ const NEWLINE = new Uint8Array([10]);
 export function lineBounds(batch: Pick<LineBatch, "ends">, i: number): [start: number, end: number] {
   return [i === 0 ? 0 : batch.ends[i - 1] + 1, batch.ends[i]];
 }
+
+/**
+ * The rows of a JSONL file, parsed, with their 1-based line numbers. A line that is not JSON ends the read
+ * with an InputFileError naming the file and line; `malformed` words its detail for the caller's context.
+ */
+export async function* readJsonRows(
+  file: string,
+  malformed: (reason: string) => string = (reason) => `malformed JSON: ${reason}`,
+): AsyncGenerator<{ row: unknown; line: number }> {
+  for await (const batch of readLineBatches(file)) {
+    const buf = Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.byteLength);
+    for (let i = 0; i < batch.ends.length; i++) {
+      const [s, e] = lineBounds(batch, i);
+      const line = batch.firstLine + i;
+      let row: unknown;
+      try {
+        row = JSON.parse(buf.toString("utf8", s, e));
+      } catch (err) {
+        throw new InputFileError(file, line, malformed(err instanceof Error ? err.message : String(err)));
+      }
+      yield { row, line };
+    }
+  }
+}

@@ -1,8 +1,7 @@
 // Resuming an append-only JSONL output after a crash (even SIGKILL): a torn last line (bytes after the
 // last newline) is cut off, then the complete rows are read back, in order, to rebuild the run's state.
 import { closeSync, existsSync, fstatSync, openSync, readSync, truncateSync } from "node:fs";
-import { InputFileError } from "./errors.js";
-import { lineBounds, readLineBatches } from "./lines.js";
+import { readJsonRows } from "./lines.js";
 
 /** Cuts the file after its last newline; returns the number of bytes removed (0 when it was whole). */
 export function dropTornTail(path: string): number {
@@ -37,20 +36,9 @@ export async function replayJsonl(path: string, onRow: (row: any, line: number) 
   if (!existsSync(path)) return 0;
   dropTornTail(path);
   let count = 0;
-  for await (const batch of readLineBatches(path)) {
-    const buf = Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.length);
-    for (let i = 0; i < batch.ends.length; i++) {
-      const [s, e] = lineBounds(batch, i);
-      const line = batch.firstLine + i;
-      let row: unknown;
-      try {
-        row = JSON.parse(buf.toString("utf8", s, e));
-      } catch (err) {
-        throw new InputFileError(path, line, `not a complete JSON row (${err instanceof Error ? err.message : err}); cannot resume from it`);
-      }
-      onRow(row, line);
-      count++;
-    }
+  for await (const { row, line } of readJsonRows(path, (reason) => `not a complete JSON row (${reason}); cannot resume from it`)) {
+    onRow(row, line);
+    count++;
   }
   return count;
 }

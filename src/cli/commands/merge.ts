@@ -2,7 +2,7 @@
 import { writeFile } from "node:fs/promises";
 import { formatTable, isVerdictRow, recordOf } from "../../grade/index.js";
 import { InputFileError } from "../../io/errors.js";
-import { lineBounds, readLineBatches } from "../../io/lines.js";
+import { lineBounds, readJsonRows, readLineBatches } from "../../io/lines.js";
 import { ScoreBoard, mergeSummaries, summarize, totalsFrom, SUMMARY_FORMAT, type Summary } from "../../score/index.js";
 import { InputError, parseCommandArgs, parseIntList, readJsonFile, runCommand, UsageError, writeJson } from "../util.js";
 
@@ -78,27 +78,16 @@ export async function run(argv: string[]): Promise<number> {
         const board = new ScoreBoard(options);
         const seenIn = new Map<string, string>();
         for (const file of verdictFiles) {
-          for await (const batch of readLineBatches(file)) {
-            const buf = Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.byteLength);
-            for (let i = 0; i < batch.ends.length; i++) {
-              const [s, e] = lineBounds(batch, i);
-              const line = batch.firstLine + i;
-              let row: unknown;
-              try {
-                row = JSON.parse(buf.toString("utf8", s, e));
-              } catch (err) {
-                throw new InputError(file, line, `malformed JSON: ${err instanceof Error ? err.message : err}`);
+          for await (const { row, line } of readJsonRows(file)) {
+            if (!isVerdictRow(row)) throw new InputError(file, line, "not a verdict row");
+            if (row.problem_id !== null) {
+              const other = seenIn.get(row.problem_id);
+              if (other !== undefined && other !== file) {
+                throw new Error(`problem ${row.problem_id} appears in ${other} and ${file} (overlapping shards?)`);
               }
-              if (!isVerdictRow(row)) throw new InputError(file, line, "not a verdict row");
-              if (row.problem_id !== null) {
-                const other = seenIn.get(row.problem_id);
-                if (other !== undefined && other !== file) {
-                  throw new Error(`problem ${row.problem_id} appears in ${other} and ${file} (overlapping shards?)`);
-                }
-                seenIn.set(row.problem_id, file);
-              }
-              board.add(recordOf(row));
+              seenIn.set(row.problem_id, file);
             }
+            board.add(recordOf(row));
           }
         }
         summaries.push(summarize(board.scoreProblems(), totalsFrom(board.statusCounts), options));
