@@ -9,10 +9,13 @@
 //
 // The result does not depend on how records of different problems interleave, only on the order of each
 // problem's own records (their input order); so shards, resumed runs and merges give the same scores.
+import { rmSync } from "node:fs";
 import type { GradeStatus, ReasoningMode } from "../types.js";
 import { prefixVoteClasses, tally, type VoteCompat } from "./majority.js";
 import { nemoSkillsContribution, nemoSkillsMajorityCredit, type NemoSkillsContribution } from "./nemo-skills.js";
 import { passAtK, passAtKNemoSkills } from "./pass-at-k.js";
+import { ProblemState } from "./problem-state.js";
+import { mergePieces, readRun, SpillFolder } from "./spill.js";
 
 export interface ScoreRecord {
   problemId: string;
@@ -55,7 +58,7 @@ export function isGraded(status: GradeStatus): boolean {
   return status !== "no_reference" && status !== "invalid_input";
 }
 
-interface Sample {
+export interface Sample {
   index: number;
   rank: number;
   correct: boolean;
@@ -64,133 +67,11 @@ interface Sample {
 }
 
 /** A group's figures with its first samples, in order (what scoring reads). */
-interface GroupView {
+export interface GroupView {
   n: number;
   correct: number;
   noAnswer: number;
   samples: Sample[];
-}
-
-/** Sample indices and row numbers within a problem stay below this (they are stored in 32 bits). */
-const RANK_LIMIT = 2 ** 26;
-
-/** Settings per problem are few (six in the recipe): a kept sample's setting slot fits a byte of its tag. */
-const SLOT_BITS = 256;
-/** A tag is (answer number · 256 + slot) · 2 + correct, in 32 bits. */
-const ANSWER_LIMIT = 2 ** 23;
-/** Past this many distinct answers in one problem (compat keeps every sample), answers are found by a map. */
-const ANSWER_SCAN_LIMIT = 32;
-/** Words per kept sample: sample index, rank (row within the problem), tag. */
-const WORDS = 3;
-
-/**
- * One problem's score state, packed because there are hundreds of thousands of problems: per setting slot
- * the counts n, correct and no-answer; and the first `keep` samples of each setting by (index, rank) in
- * one Uint32Array of (index, rank, tag) triples, grouped by slot (slots in first-seen order) and sorted by
- * (index, rank) within a slot. The tag holds the answer number (0 for none), the slot and correctness;
- * each distinct answer string of the problem is stored once. Rewards (compat only) are kept alongside.
- */
-class Problem {
-  gold: string | null = null;
-  rows = 0;
-  noReference = 0;
-  invalid = 0;
-  /** Setting names by slot. */
-  readonly settings: string[] = [];
-  /** n, correct, no-answer per slot. */
-  private readonly counts: number[] = [];
-  private samples = new Uint32Array(16 * WORDS);
-  private size = 0;
-  private rewards: Array<number | null> | null = null;
-  /** Distinct answers; answer number i + 1 is answers[i]. */
-  private readonly answers: string[] = [];
-  private answerIndex: Map<string, number> | null = null;
-
-  add(setting: string, sample: number | null, correct: boolean, answer: string | null, reward: number | null, keep: number): void {
-    let slot = this.settings.indexOf(setting);
-    if (slot < 0) {
-      if (this.settings.length >= SLOT_BITS) throw new RangeError(`more than ${SLOT_BITS} settings in one problem`);
-      slot = this.settings.push(setting) - 1;
-      this.counts.push(0, 0, 0);
-    }
-    const counts = this.counts;
-    const index = sample ?? counts[3 * slot]; // arrival within (problem, setting) when the trace gives no index
-    const rank = this.rows;
-    if (!(Number.isInteger(index) && index >= 0 && index < RANK_LIMIT) || rank >= RANK_LIMIT) {
-      throw new RangeError(`sample index ${index} or row ${rank} of a problem is beyond ${RANK_LIMIT}`);
-    }
-    counts[3 * slot]++;
-    if (correct) counts[3 * slot + 1]++;
-    if (answer === null) counts[3 * slot + 2]++;
-    const s = this.samples;
-    let from = 0;
-    while (from < this.size && ((s[from * WORDS + 2] >>> 1) & (SLOT_BITS - 1)) !== slot) from++;
-    let to = from;
-    while (to < this.size && ((s[to * WORDS + 2] >>> 1) & (SLOT_BITS - 1)) === slot) to++;
-    if (to - from >= keep && this.follows(index, rank, to - 1)) return;
-    let at = to;
-    while (at > from && !this.follows(index, rank, at - 1)) at--;
-    const tag = (this.answerNumber(answer) * SLOT_BITS + slot) * 2 + (correct ? 1 : 0);
-    const full = to + 1 - from > keep; // the setting's last kept sample drops out
-    if (!full && this.size * WORDS === s.length) {
-      const grown = new Uint32Array((this.size + Math.max(16, this.size >> 2)) * WORDS);
-      grown.set(s);
-      this.samples = grown;
-    }
-    const t = this.samples;
-    // Shift [at, end) right by one sample (over the dropped one when full), then write the new one.
-    const end = full ? to - 1 : this.size;
-    t.copyWithin((at + 1) * WORDS, at * WORDS, end * WORDS);
-    t[at * WORDS] = index;
-    t[at * WORDS + 1] = rank;
-    t[at * WORDS + 2] = tag;
-    if (reward !== null && this.rewards === null) this.rewards = new Array(this.size).fill(null);
-    if (this.rewards) {
-      this.rewards.splice(at, 0, reward);
-      if (full) this.rewards.splice(to, 1);
-    }
-    if (!full) this.size++;
-  }
-
-  /** Whether (index, rank) comes after kept sample i. */
-  private follows(index: number, rank: number, i: number): boolean {
-    const s = this.samples;
-    return index > s[i * WORDS] || (index === s[i * WORDS] && rank > s[i * WORDS + 1]);
-  }
-
-  private answerNumber(answer: string | null): number {
-    if (answer === null) return 0;
-    const answers = this.answers;
-    let at = this.answerIndex ? (this.answerIndex.get(answer) ?? -1) : answers.indexOf(answer);
-    if (at < 0) {
-      if (answers.length + 1 >= ANSWER_LIMIT) throw new RangeError(`more than ${ANSWER_LIMIT} distinct answers in one problem`);
-      at = answers.push(answer) - 1;
-      if (this.answerIndex) this.answerIndex.set(answer, at);
-      else if (answers.length > ANSWER_SCAN_LIMIT) this.answerIndex = new Map(answers.map((a, i) => [a, i]));
-    }
-    return at + 1;
-  }
-
-  /** A setting's figures with its kept samples, in order. */
-  view(setting: string): GroupView {
-    const slot = this.settings.indexOf(setting);
-    const s = this.samples;
-    const samples: Sample[] = [];
-    for (let i = 0; i < this.size; i++) {
-      const tag = s[i * WORDS + 2];
-      if (((tag >>> 1) & (SLOT_BITS - 1)) !== slot) continue;
-      const number = Math.floor(tag / 2 / SLOT_BITS);
-      samples.push({
-        index: s[i * WORDS],
-        rank: s[i * WORDS + 1],
-        correct: (tag & 1) === 1,
-        answer: number === 0 ? null : this.answers[number - 1],
-        reward: this.rewards?.[i] ?? null,
-      });
-    }
-    const c = this.counts;
-    return { n: c[3 * slot], correct: c[3 * slot + 1], noAnswer: c[3 * slot + 2], samples };
-  }
 }
 
 function before(a: Sample, b: Sample): boolean {
@@ -245,16 +126,45 @@ export interface ProblemScore {
   settings: Record<string, GroupScore>;
 }
 
+/** Where the board may keep score state on disk, and how much it may hold in memory. */
+export interface BoardMemory {
+  /** A folder for temporary spill files (a private subfolder is made in it and removed at the end). */
+  spillDir: string;
+  /** Approximate bytes of score state held in memory before it is written out. Default 64 MiB. */
+  budgetBytes?: number;
+}
+
+export const DEFAULT_SCORE_MEMORY = 64 << 20;
+/** Runs merged at once; more are first merged in groups (each open run holds a read buffer). */
+const MAX_FAN_IN = 64;
+/** Approximate bytes of a map entry and its id string, beyond the state itself. */
+const ENTRY_BYTES = 80;
+
+/**
+ * Streaming score state: records go in one at a time; per-problem scores come out in problem-id order.
+ * Without `memory` everything stays in memory. With it, the state is written to sorted spill runs
+ * whenever it outgrows the budget, and the runs are merged at the end: memory is bounded whatever the
+ * number of problems, and the scores are the same, bit for bit.
+ */
 export class ScoreBoard {
-  private readonly problems = new Map<string, Problem>();
+  private problems = new Map<string, ProblemState>();
   private readonly keep: number;
   readonly k: number[];
   /** Status counts over every record, including invalid rows without a problem. */
   readonly statusCounts = new Map<GradeStatus, number>();
+  private bytes = 0;
+  private readonly budget: number;
+  private readonly spill: SpillFolder | null;
+  private runs: string[] = [];
 
-  constructor(readonly options: ScoreOptions = {}) {
+  constructor(
+    readonly options: ScoreOptions = {},
+    memory?: BoardMemory,
+  ) {
     this.k = normalizeK(options.k ?? DEFAULT_K);
     this.keep = options.compat === "nemo-skills" ? Infinity : Math.max(...this.k);
+    this.spill = memory ? new SpillFolder(memory.spillDir) : null;
+    this.budget = memory?.budgetBytes ?? DEFAULT_SCORE_MEMORY;
   }
 
   /** Adds one row's outcome. `problemId` null: an invalid row that names no problem (only counted). */
@@ -262,37 +172,103 @@ export class ScoreBoard {
     this.statusCounts.set(record.status, (this.statusCounts.get(record.status) ?? 0) + 1);
     if (record.problemId === null) return;
     let p = this.problems.get(record.problemId);
-    if (!p) this.problems.set(record.problemId, (p = new Problem()));
+    if (!p) {
+      // After a spill, a problem seen again starts a new piece, which does not know what came before it.
+      this.problems.set(record.problemId, (p = new ProblemState(this.keep, this.runs.length === 0)));
+      this.bytes += p.bytes + ENTRY_BYTES + record.problemId.length;
+    }
+    const before = p.bytes;
     p.rows++;
     if (p.gold === null && record.gold != null) p.gold = record.gold;
-    if (record.status === "invalid_input") return void p.invalid++;
-    if (record.status === "no_reference") return void p.noReference++;
-
-    p.add(settingOf(record.mode, record.tool), record.sample, record.status === "correct", record.answer, record.reward ?? null, this.keep);
+    if (record.status === "invalid_input") p.invalid++;
+    else if (record.status === "no_reference") p.noReference++;
+    else p.add(settingOf(record.mode, record.tool), record.sample, record.status === "correct", record.answer, record.reward ?? null);
+    this.bytes += p.bytes - before;
+    if (this.spill && this.bytes > this.budget) this.spillState();
   }
 
+  /** Problems held in memory now (all of them unless the board has spilled). */
   get problemCount(): number {
     return this.problems.size;
   }
 
-  /** Per-problem scores, sorted by problem id (code-unit order). */
+  /** Whether part of the state is on disk (then only `scores()` reads it). */
+  get spilled(): boolean {
+    return this.runs.length > 0;
+  }
+
+  /** Per-problem scores, sorted by problem id (code-unit order), of a board that has not spilled. */
   scoreProblems(): ProblemScore[] {
-    const ids = [...this.problems.keys()].sort();
-    return ids.map((id) => {
-      const p = this.problems.get(id)!;
-      const settings: Record<string, GroupScore> = {};
-      const views = [...p.settings].sort(compareSettings).map((key) => [key, p.view(key)] as const);
-      for (const [key, view] of views) settings[key] = scoreGroup(view, this.k, this.options);
-      if (views.length > 0) settings[ALL] = scoreGroup(pooled(views.map(([, v]) => v), this.keep), this.k, this.options);
-      return {
-        problem_id: id,
-        gold: p.gold,
-        rows: p.rows,
-        no_reference: p.noReference,
-        invalid_input: p.invalid,
-        settings,
-      };
-    });
+    if (this.spilled) throw new Error("the score board has spilled to disk: read it with scores()");
+    return [...this.problems.keys()].sort().map((id) => this.scoreOf(id, this.problems.get(id)!));
+  }
+
+  /**
+   * Per-problem scores in problem-id order (code-unit order), one at a time. This ends the board: its
+   * state is released as it is scored, and its spill files are removed when the iteration ends or stops.
+   */
+  async *scores(): AsyncGenerator<ProblemScore> {
+    try {
+      const problems = this.problems;
+      const inMemory = (function* () {
+        for (const id of [...problems.keys()].sort()) {
+          const state = problems.get(id)!;
+          problems.delete(id);
+          yield [id, state] as [string, ProblemState];
+        }
+      })();
+      if (!this.spilled) {
+        for (const [id, state] of inMemory) yield this.scoreOf(id, state);
+        return;
+      }
+      await this.narrowRuns();
+      const sources = [...this.runs.map((run) => readRun(run, this.keep)), inMemory];
+      for await (const [id, state] of mergePieces(sources, true)) yield this.scoreOf(id, state);
+    } finally {
+      this.problems = new Map();
+      this.bytes = 0;
+      this.spill?.remove();
+      this.runs = [];
+    }
+  }
+
+  /** Writes the state held in memory to a sorted run, and starts afresh. */
+  private spillState(): void {
+    const problems = this.problems;
+    const ids = [...problems.keys()].sort();
+    this.runs.push(this.spill!.writeRun(ids.map((id) => [id, problems.get(id)!])));
+    this.problems = new Map();
+    this.bytes = 0;
+  }
+
+  /** Merges runs in groups (in input order) until few enough remain to be merged at once. */
+  private async narrowRuns(): Promise<void> {
+    while (this.runs.length > MAX_FAN_IN) {
+      const narrowed: string[] = [];
+      for (let i = 0; i < this.runs.length; i += MAX_FAN_IN) {
+        const group = this.runs.slice(i, i + MAX_FAN_IN);
+        if (group.length > 1) {
+          narrowed.push(await this.spill!.writeMergedRun(mergePieces(group.map((run) => readRun(run, this.keep)), i === 0)));
+          for (const run of group) rmSync(run, { force: true });
+        } else narrowed.push(group[0]);
+      }
+      this.runs = narrowed;
+    }
+  }
+
+  private scoreOf(id: string, p: ProblemState): ProblemScore {
+    const settings: Record<string, GroupScore> = {};
+    const views = [...p.settings].sort(compareSettings).map((key) => [key, p.view(key)] as const);
+    for (const [key, view] of views) settings[key] = scoreGroup(view, this.k, this.options);
+    if (views.length > 0) settings[ALL] = scoreGroup(pooled(views.map(([, v]) => v), this.keep), this.k, this.options);
+    return {
+      problem_id: id,
+      gold: p.gold,
+      rows: p.rows,
+      no_reference: p.noReference,
+      invalid_input: p.invalid,
+      settings,
+    };
   }
 }
 
