@@ -17,7 +17,8 @@ export class TextSink {
     if (this.failure) throw this.failure;
     if (text.length === 0) return;
     if (!this.stream.write(text)) {
-      await Promise.race([once(this.stream, "drain"), once(this.stream, "error")]);
+      // once() rejects on 'error' while it waits for 'drain', and removes its listeners either way.
+      await once(this.stream, "drain").catch(() => {});
       if (this.failure) throw this.failure;
     }
   }
