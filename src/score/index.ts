@@ -12,6 +12,11 @@ export { ScoreBoard, SETTINGS, ALL, DEFAULT_K, settingOf, isGraded, compareSetti
 export type { ScoreRecord, ScoreOptions, ProblemScore, GroupScore, MajorityAtK } from "./board.js";
 export { summarize, mergeSummaries, totalsFrom, emptyTotals, STATUSES, SUMMARY_FORMAT } from "./summary.js";
 export type { Summary, SettingSummary, Totals } from "./summary.js";
+export { SummaryBuilder, addTotals, scoreOptionsOf } from "./summary.js";
+export type { SummaryHead } from "./summary.js";
+export { NemoSkillsAccumulator } from "./nemo-skills.js";
+export { writeSummary, readSummary, mergeSummaryStreams, problemText } from "./summary-stream.js";
+export type { TextOut, WriteSummaryOptions, SummaryReader, SummaryPart, MergedSummaryStream } from "./summary-stream.js";
 
 /** Per-problem scores of graded records (see ScoreBoard for the sample order). */
 export function scoreProblems(records: Iterable<ScoreRecord>, options: ScoreOptions = {}): ProblemScore[] {

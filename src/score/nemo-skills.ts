@@ -107,27 +107,41 @@ export function nemoSkillsMajorityCredit(answers: ReadonlyArray<string | null>, 
 }
 
 /**
- * Sums the contributions of problems (in the order given, as NeMo-Skills iterates its input) into its
- * metrics dictionary. `pass@1[avg-of-1]` is left out, as NeMo-Skills leaves it out of its report.
+ * Sums the contributions of problems one at a time (in the order given, as NeMo-Skills iterates its
+ * input) into its metrics dictionary, so that a summary can be built without holding every problem.
  */
-export function nemoSkillsAggregate(contributions: readonly NemoSkillsContribution[]): Record<string, NemoSkillsMetric> {
-  const sums = new Map<string, Map<string, number>>();
-  for (const contribution of contributions) {
+export class NemoSkillsAccumulator {
+  private readonly sums = new Map<string, Map<string, number>>();
+  private count = 0;
+
+  add(contribution: NemoSkillsContribution): void {
     for (const [metric, field, value] of contribution) {
-      let m = sums.get(metric);
-      if (!m) sums.set(metric, (m = new Map()));
+      let m = this.sums.get(metric);
+      if (!m) this.sums.set(metric, (m = new Map()));
       m.set(field, (m.get(field) ?? 0) + value);
     }
+    this.count++;
   }
-  const total = contributions.length;
-  const out: Record<string, NemoSkillsMetric> = {};
-  for (const [metric, fields] of sums) {
-    if (metric === "pass@1[avg-of-1]") continue;
-    const entry: Record<string, number> = { num_entries: total };
-    for (const [field, value] of fields) entry[field] = (100.0 * value) / total;
-    out[metric] = entry as unknown as NemoSkillsMetric;
+
+  /** The metrics so far. `pass@1[avg-of-1]` is left out, as NeMo-Skills leaves it out of its report. */
+  result(): Record<string, NemoSkillsMetric> {
+    const total = this.count;
+    const out: Record<string, NemoSkillsMetric> = {};
+    for (const [metric, fields] of this.sums) {
+      if (metric === "pass@1[avg-of-1]") continue;
+      const entry: Record<string, number> = { num_entries: total };
+      for (const [field, value] of fields) entry[field] = (100.0 * value) / total;
+      out[metric] = entry as unknown as NemoSkillsMetric;
+    }
+    return out;
   }
-  return out;
+}
+
+/** NeMo-Skills' metrics dictionary from the contributions of problems, summed in the order given. */
+export function nemoSkillsAggregate(contributions: readonly NemoSkillsContribution[]): Record<string, NemoSkillsMetric> {
+  const acc = new NemoSkillsAccumulator();
+  for (const contribution of contributions) acc.add(contribution);
+  return acc.result();
 }
 
 /** NeMo-Skills' metrics for problems given as lists of samples (in sample order). */

@@ -1,8 +1,8 @@
 // Per-setting figures from per-problem scores. Every figure is a mean over problems (a macro average),
 // summed in problem-id order, so that a run, its shards merged, and a resumed run agree to the last bit.
 import type { GradeStatus } from "../types.js";
-import { ALL, compareSettings, normalizeK, SETTINGS, type ProblemScore, type ScoreOptions } from "./board.js";
-import { nemoSkillsAggregate, type NemoSkillsMetric } from "./nemo-skills.js";
+import { ALL, compareSettings, DEFAULT_K, normalizeK, SETTINGS, type GroupScore, type ProblemScore, type ScoreOptions } from "./board.js";
+import { NemoSkillsAccumulator, type NemoSkillsMetric } from "./nemo-skills.js";
 
 export const SUMMARY_FORMAT = "veritrace-summary/1";
 
@@ -60,63 +60,133 @@ export function totalsFrom(counts: Map<GradeStatus, number>): Totals {
   return t;
 }
 
-/** Builds the summary from per-problem scores (any order; they are sorted by id here). */
+/** The summary without its problems: what SummaryBuilder computes, and what precedes "problems" in the file. */
+export type SummaryHead = Omit<Summary, "problems">;
+
+const byId = (a: ProblemScore, b: ProblemScore) => (a.problem_id < b.problem_id ? -1 : a.problem_id > b.problem_id ? 1 : 0);
+
+/** Builds the summary from per-problem scores (any order; they are sorted by id here; ids must be distinct). */
 export function summarize(problems: ProblemScore[], totals: Totals, options: ScoreOptions = {}): Summary {
-  const k = normalizeK(options.k ?? [1, 2, 4, 8, 16]);
-  const sorted = [...problems].sort((a, b) => (a.problem_id < b.problem_id ? -1 : a.problem_id > b.problem_id ? 1 : 0));
-  const names = new Set<string>([...SETTINGS, ALL]);
-  for (const p of sorted) for (const s of Object.keys(p.settings)) names.add(s);
-  const settings: Record<string, SettingSummary> = {};
-  for (const name of [...names].sort(compareSettings)) settings[name] = summarizeSetting(name, sorted, k, options);
-  return { format: SUMMARY_FORMAT, options: { k, compat: options.compat ?? null }, totals, settings, problems: sorted };
+  const sorted = [...problems].sort(byId);
+  const builder = new SummaryBuilder(options);
+  for (const p of sorted) builder.add(p);
+  return { ...builder.finish(totals), problems: sorted };
 }
 
-function summarizeSetting(name: string, problems: ProblemScore[], ks: number[], options: ScoreOptions): SettingSummary {
-  const groups = problems.map((p) => p.settings[name]).filter((g) => g !== undefined && g.n > 0);
-  const out: SettingSummary = {
-    problems: groups.length,
-    traces: 0,
-    "pass@1": null,
-    "pass@k": {},
-    "maj@k": {},
-    no_answer: null,
-    k: null,
-  };
-  if (groups.length === 0) return out;
-  let pass1 = 0;
-  let noAnswer = 0;
-  let minN = Infinity;
-  for (const g of groups) {
-    out.traces += g.n;
-    pass1 += g["pass@1"];
-    noAnswer += g.no_answer / g.n;
-    minN = Math.min(minN, g.n);
+/**
+ * The per-setting figures of a summary, from problems given one at a time in strictly increasing id order
+ * (JS string order, as ScoreBoard yields them). Memory is per setting, not per problem; every sum is taken
+ * in id order, so the figures are the same to the last bit however the problems were stored or split.
+ */
+export class SummaryBuilder {
+  private readonly k: number[];
+  private readonly compat: ScoreOptions["compat"];
+  private readonly settings = new Map<string, SettingAccumulator>();
+  private last: string | null = null;
+  private finished = false;
+
+  constructor(options: ScoreOptions = {}) {
+    this.k = normalizeK(options.k ?? DEFAULT_K);
+    this.compat = options.compat;
+    // The six settings and "all" are always reported, even when no problem has them.
+    for (const name of [...SETTINGS, ALL]) this.setting(name);
   }
-  out["pass@1"] = pass1 / groups.length;
-  out.no_answer = noAnswer / groups.length;
-  for (const k of ks) {
-    let passSum = 0;
-    let majSum = 0;
-    let count = 0;
-    let ties = 0;
-    for (const g of groups) {
-      const pass = g["pass@k"][k];
-      const maj = g["maj@k"][k];
-      if (pass === undefined || maj === undefined) continue;
-      count++;
-      passSum += pass;
-      majSum += maj.score;
-      if (maj.tie) ties++;
+
+  add(p: ProblemScore): void {
+    if (this.finished) throw new Error("summary: add() after finish()");
+    const id = p.problem_id;
+    if (this.last !== null && !(this.last < id)) {
+      if (id === this.last) throw new Error(`summary: problem ${id} is given twice (overlapping inputs?)`);
+      throw new Error(`summary: problems out of id order (${JSON.stringify(id)} after ${JSON.stringify(this.last)})`);
     }
-    if (count === 0) continue;
-    out["pass@k"][k] = { value: passSum / count, problems: count };
-    out["maj@k"][k] = { value: majSum / count, problems: count, ties };
-    if (k <= minN) out.k = k;
+    this.last = id;
+    for (const name of Object.keys(p.settings)) {
+      const acc = this.setting(name); // a setting is named in the summary even when its groups are empty
+      const g = p.settings[name];
+      if (g !== undefined && g.n > 0) acc.add(g);
+    }
   }
-  if (options.compat === "nemo-skills") {
-    out.nemo_skills = nemoSkillsAggregate(groups.map((g) => g.nemo_skills ?? []));
+
+  /** The summary's head: format, options, totals and per-setting figures (in table order). */
+  finish(totals: Totals): SummaryHead {
+    this.finished = true;
+    const settings: Record<string, SettingSummary> = {};
+    for (const name of [...this.settings.keys()].sort(compareSettings)) settings[name] = this.settings.get(name)!.result();
+    return { format: SUMMARY_FORMAT, options: { k: this.k, compat: this.compat ?? null }, totals, settings };
   }
-  return out;
+
+  private setting(name: string): SettingAccumulator {
+    let acc = this.settings.get(name);
+    if (!acc) this.settings.set(name, (acc = new SettingAccumulator(this.k, this.compat)));
+    return acc;
+  }
+}
+
+/** One setting's running sums over the problems with graded attempts in it. */
+class SettingAccumulator {
+  private problems = 0;
+  private traces = 0;
+  private pass1 = 0;
+  private noAnswer = 0;
+  private minN = Infinity;
+  private readonly passSum: number[];
+  private readonly majSum: number[];
+  private readonly count: number[];
+  private readonly ties: number[];
+  private readonly nemo: NemoSkillsAccumulator | null;
+
+  constructor(
+    private readonly ks: number[],
+    compat: ScoreOptions["compat"],
+  ) {
+    this.passSum = ks.map(() => 0);
+    this.majSum = ks.map(() => 0);
+    this.count = ks.map(() => 0);
+    this.ties = ks.map(() => 0);
+    this.nemo = compat === "nemo-skills" ? new NemoSkillsAccumulator() : null;
+  }
+
+  add(g: GroupScore): void {
+    this.problems++;
+    this.traces += g.n;
+    this.pass1 += g["pass@1"];
+    this.noAnswer += g.no_answer / g.n;
+    this.minN = Math.min(this.minN, g.n);
+    for (let i = 0; i < this.ks.length; i++) {
+      const pass = g["pass@k"][this.ks[i]];
+      const maj = g["maj@k"][this.ks[i]];
+      if (pass === undefined || maj === undefined) continue;
+      this.count[i]++;
+      this.passSum[i] += pass;
+      this.majSum[i] += maj.score;
+      if (maj.tie) this.ties[i]++;
+    }
+    this.nemo?.add(g.nemo_skills ?? []);
+  }
+
+  result(): SettingSummary {
+    const out: SettingSummary = {
+      problems: this.problems,
+      traces: this.traces,
+      "pass@1": null,
+      "pass@k": {},
+      "maj@k": {},
+      no_answer: null,
+      k: null,
+    };
+    if (this.problems === 0) return out;
+    out["pass@1"] = this.pass1 / this.problems;
+    out.no_answer = this.noAnswer / this.problems;
+    this.ks.forEach((k, i) => {
+      const count = this.count[i];
+      if (count === 0) return;
+      out["pass@k"][k] = { value: this.passSum[i] / count, problems: count };
+      out["maj@k"][k] = { value: this.majSum[i] / count, problems: count, ties: this.ties[i] };
+      if (k <= this.minN) out.k = k;
+    });
+    if (this.nemo) out.nemo_skills = this.nemo.result();
+    return out;
+  }
 }
 
 /**
@@ -128,19 +198,38 @@ export function mergeSummaries(parts: Summary[]): Summary {
   const first = parts[0];
   const totals = emptyTotals();
   const problems: ProblemScore[] = [];
-  const seen = new Set<string>();
   for (const part of parts) {
-    if (part.format !== SUMMARY_FORMAT) throw new Error(`merge: not a veritrace summary (format ${String(part.format)})`);
-    if (JSON.stringify(part.options) !== JSON.stringify(first.options)) {
-      throw new Error(`merge: summaries were made with different options (${JSON.stringify(part.options)} vs ${JSON.stringify(first.options)})`);
-    }
-    totals.rows += part.totals.rows;
-    for (const s of STATUSES) totals[s] += part.totals[s];
-    for (const p of part.problems) {
-      if (seen.has(p.problem_id)) throw new Error(`merge: problem ${p.problem_id} appears in more than one input (overlapping shards?)`);
-      seen.add(p.problem_id);
-      problems.push(p);
-    }
+    checkMergeable(part, first);
+    addTotals(totals, part.totals);
+    for (const p of part.problems) problems.push(p);
   }
-  return summarize(problems, totals, { k: first.options.k, compat: (first.options.compat ?? undefined) as ScoreOptions["compat"] });
+  problems.sort(byId);
+  // Sorted, a problem found in two parts sits next to itself.
+  for (let i = 1; i < problems.length; i++) {
+    if (problems[i].problem_id === problems[i - 1].problem_id) throw overlapError(problems[i].problem_id);
+  }
+  return summarize(problems, totals, scoreOptionsOf(first));
+}
+
+/** The checks of a merge, shared with the streaming merge: a veritrace summary made with the same options. */
+export function checkMergeable(part: SummaryHead, first: SummaryHead): void {
+  if (part.format !== SUMMARY_FORMAT) throw new Error(`merge: not a veritrace summary (format ${String(part.format)})`);
+  if (JSON.stringify(part.options) !== JSON.stringify(first.options)) {
+    throw new Error(`merge: summaries were made with different options (${JSON.stringify(part.options)} vs ${JSON.stringify(first.options)})`);
+  }
+}
+
+export function overlapError(problemId: string): Error {
+  return new Error(`merge: problem ${problemId} appears in more than one input (overlapping shards?)`);
+}
+
+/** Adds `part` into `into`, status by status. */
+export function addTotals(into: Totals, part: Totals): void {
+  into.rows += part.rows;
+  for (const s of STATUSES) into[s] += part[s];
+}
+
+/** The score options a summary was made with (as ScoreOptions, for a builder of the same figures). */
+export function scoreOptionsOf(head: SummaryHead): ScoreOptions {
+  return { k: head.options.k, compat: (head.options.compat ?? undefined) as ScoreOptions["compat"] };
 }
