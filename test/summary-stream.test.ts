@@ -191,7 +191,7 @@ describe("readSummary", () => {
     await expect(collect((await readSummary(noComma)).problems)).rejects.toThrow(new RegExp(`no-comma\\.json:${second + 2}: a missing comma`));
     const truncated = join(dir, "truncated.json");
     writeFileSync(truncated, text.slice(0, text.length >> 1));
-    await expect(readSummary(truncated)).rejects.toThrow(/truncated\.json: invalid JSON/);
+    await expect(readSummary(truncated)).rejects.toThrow(/truncated\.json:\d+: invalid JSON at column \d+/);
     const other = join(dir, "other.json");
     writeFileSync(other, JSON.stringify({ format: "something-else", problems: [] }, null, 2));
     await expect(readSummary(other)).rejects.toThrow(/other\.json: not a veritrace summary/);

@@ -1,5 +1,6 @@
 // Shared CLI helpers: argument parsing with usage errors (exit 2), errors that name the file and line,
 // `--json` output on stdout, and progress on stderr only when stderr is a terminal.
+import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
@@ -61,8 +62,22 @@ export async function runCommand(name: string, body: () => Promise<number>): Pro
 }
 
 /** Prints a machine-readable result on stdout (one JSON document, newline-terminated). */
+/** Writes text to stdout, waiting when its buffer is full (a summary of many problems is written in pieces). */
+export async function writeStdout(text: string): Promise<void> {
+  if (!process.stdout.write(text)) await once(process.stdout, "drain");
+}
+
 export function writeJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + "\n");
+}
+
+/** `--score-memory <MB>`: a positive whole number of mebibytes, as bytes (undefined when not given). */
+export function parseScoreMemory(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 1 << 20) {
+    throw new UsageError(`--score-memory: '${text}' is not a number of megabytes (1 or more)`);
+  }
+  return Number(text) * (1 << 20);
 }
 
 /** Parses "1,2,4" into distinct positive integers, in the order given. */

@@ -4,15 +4,17 @@
 // Resume (after any crash, SIGKILL included): the existing output is cut after its last complete row,
 // its rows are read back into the score state, and reading restarts after the input line of the last
 // row (rows name their file and line). The summary is only written at the end, from the rebuilt state.
-import { mkdirSync, statSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+//
+// Memory does not grow with the input: lines go through in bounded batches, the score state spills to
+// disk past its budget, and the summary is written one problem at a time.
+import { mkdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
-import { availableParallelism } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { InputFileError } from "../io/errors.js";
 import { readLineBatches, DEFAULT_MAX_LINE_BYTES } from "../io/lines.js";
 import { replayJsonl } from "../io/resume.js";
 import { TextSink } from "../io/writer.js";
-import { ScoreBoard, summarize, totalsFrom, type Summary, type VoteCompat } from "../score/index.js";
+import { DEFAULT_SCORE_MEMORY, ScoreBoard, totalsFrom, writeSummary, type SummaryHead, type TextOut, type VoteCompat } from "../score/index.js";
 import type { ReasoningMode, TraceFormat } from "../types.js";
 import { loadGold } from "./gold.js";
 import { createRunner, inOrder } from "./pool.js";
@@ -24,8 +26,14 @@ export interface GradeFilesOptions {
   files: string[];
   /** Verdict rows (JSONL). Without it, rows are not written (the summary still is). */
   out?: string;
-  /** Summary JSON path. */
+  /** Summary JSON path (written whole at the end: a `.partial` file renamed into place). */
   summary?: string;
+  /** Also receives the summary's text, in order (the CLI's --json on stdout). */
+  summarySink?: TextOut;
+  /** Folder for temporary files: score state past its budget, the summary's problems. Default: the OS's. */
+  tmpDir?: string;
+  /** Approximate bytes of score state kept in memory before it spills to disk. Default 16 MiB. */
+  scoreMemoryBytes?: number;
   /** Reference answers by problem id (JSONL). */
   gold?: string;
   k?: number[];
@@ -55,7 +63,10 @@ export interface GradeProgress {
 }
 
 export interface GradeFilesResult {
-  summary: Summary;
+  /** The summary without its per-problem scores (those are in the summary file). */
+  summary: SummaryHead;
+  /** Problems scored. */
+  problems: number;
   /** Rows written by this run. */
   written: number;
   /** Rows recovered from an earlier run (--resume). */
@@ -76,7 +87,8 @@ export async function gradeFiles(opts: GradeFilesOptions): Promise<GradeFilesRes
     }
   });
   const scoreOptions = { k: opts.k, compat: opts.compat, verifyOptions: opts.verifyOptions };
-  const board = new ScoreBoard(scoreOptions);
+  const tmpDir = opts.tmpDir ?? tmpdir();
+  const board = new ScoreBoard(scoreOptions, { spillDir: tmpDir, budgetBytes: opts.scoreMemoryBytes ?? DEFAULT_SCORE_MEMORY });
 
   // Resume: rebuild the state from the rows already written, find where to restart.
   let resumed = 0;
@@ -153,8 +165,28 @@ export async function gradeFiles(opts: GradeFilesOptions): Promise<GradeFilesRes
     if (sink) await sink.close();
   }
 
-  const summary = summarize(board.scoreProblems(), totalsFrom(board.statusCounts), scoreOptions);
-  if (opts.summary) await writeFile(opts.summary, JSON.stringify(summary, null, 2) + "\n");
+  const sinks: TextOut[] = [];
+  const partial = opts.summary ? `${opts.summary}.partial` : null;
+  const file = partial ? new TextSink(partial) : null;
+  if (file) sinks.push((text) => file.write(text));
+  if (opts.summarySink) sinks.push(opts.summarySink);
+  let problems = 0;
+  const counted = (async function* () {
+    for await (const p of board.scores()) {
+      problems++;
+      yield p;
+    }
+  })();
+  let summary: SummaryHead;
+  try {
+    summary = await writeSummary(counted, totalsFrom(board.statusCounts), scoreOptions, sinks, { tmpDir });
+    if (file) await file.close();
+  } catch (err) {
+    await file?.close().catch(() => {});
+    if (partial) rmSync(partial, { force: true });
+    throw err;
+  }
+  if (partial) renameSync(partial, opts.summary!);
   opts.onProgress?.({ bytesRead: bytesTotal, bytesTotal, rows: resumed + written, done: true });
-  return { summary, written, resumed };
+  return { summary, problems, written, resumed };
 }

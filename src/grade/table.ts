@@ -1,11 +1,12 @@
 // The stdout table of `veritrace grade` and `veritrace merge`: the six settings and "all" as rows.
-import type { Summary } from "../score/index.js";
+import type { SummaryHead } from "../score/index.js";
 
 function pct(x: number | null | undefined): string {
   return x === null || x === undefined ? "-" : `${(100 * x).toFixed(2)}%`;
 }
 
-export function formatTable(summary: Summary): string {
+/** The table of a summary (its per-problem scores are not needed). */
+export function formatTable(summary: SummaryHead): string {
   const header = ["setting", "problems", "traces", "k", "pass@1", "maj@k", "pass@k", "no-answer"];
   const rows: string[][] = [];
   for (const [name, s] of Object.entries(summary.settings)) {

@@ -219,11 +219,18 @@ async function readWhole(file: string): Promise<string> {
   }
 }
 
-function parseJson(file: string, text: string, line: number | null): unknown {
+/** Parses JSON text that starts at line `firstLine` of `file` (1 when null); an error names the line. */
+function parseJson(file: string, text: string, firstLine: number | null): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new InputFileError(file, line, `invalid JSON: ${err instanceof Error ? err.message : String(err)}`);
+    const message = err instanceof Error ? err.message : String(err);
+    const pos = /position (\d+)/.exec(message);
+    if (!pos) throw new InputFileError(file, firstLine, `invalid JSON: ${message}`);
+    const before = text.slice(0, Number(pos[1]));
+    const line = (firstLine ?? 1) + (before.match(/\n/g)?.length ?? 0);
+    const column = Number(pos[1]) - before.lastIndexOf("\n");
+    throw new InputFileError(file, line, `invalid JSON at column ${column}: ${message.replace(/ in JSON at position \d+.*$/, "")}`);
   }
 }
 

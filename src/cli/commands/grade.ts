@@ -4,7 +4,7 @@ import { gradeFiles, formatTable, parseShard } from "../../grade/index.js";
 import { InputFileError } from "../../io/errors.js";
 import type { ReasoningMode, TraceFormat } from "../../types.js";
 import { progressBar } from "../progress.js";
-import { InputError, parseCommandArgs, parseIntList, runCommand, UsageError, writeJson } from "../util.js";
+import { InputError, parseCommandArgs, parseIntList, parseScoreMemory, runCommand, UsageError, writeStdout } from "../util.js";
 
 export const summary = "grade trace dumps: verdict per trace, pass@k / maj@k per setting";
 
@@ -27,6 +27,9 @@ options:
   --shard <i/N>        grade only shard i of N (0-based; problems are never split across shards)
   --compat nemo-skills NeMo-Skills' conventions: raw-string votes, boxed-only extraction, its metrics
   --no-fallback        skip the symbolic fallback: pairs the native engine cannot decide are too_complex
+  --tmp-dir <dir>      temporary files (score state past --score-memory, the summary's problems);
+                       default: $TMPDIR or /tmp
+  --score-memory <MB>  score state kept in memory before it spills to disk (default 16)
   --json               print the summary JSON on stdout instead of the table
   -h, --help           this help
 
@@ -58,6 +61,8 @@ export async function run(argv: string[]): Promise<number> {
       compat: { type: "string" },
       json: { type: "boolean" },
       "no-fallback": { type: "boolean" },
+      "tmp-dir": { type: "string" },
+      "score-memory": { type: "string" },
     });
     if (positionals.length === 0) throw new UsageError("no input files");
     const k = values.k === undefined ? undefined : parseIntList("k", values.k);
@@ -77,6 +82,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (values.resume && !values.out) throw new UsageError("--resume needs --out (the verdict file to continue)");
     if (new Set(positionals).size !== positionals.length) throw new UsageError("an input file is given twice");
+    const scoreMemoryBytes = parseScoreMemory(values["score-memory"]);
     let shard;
     try {
       shard = values.shard === undefined ? undefined : parseShard(values.shard);
@@ -99,10 +105,12 @@ export async function run(argv: string[]): Promise<number> {
         shard,
         compat: values.compat as "nemo-skills" | undefined,
         verifyOptions: values["no-fallback"] ? { fallback: false } : undefined,
+        tmpDir: values["tmp-dir"],
+        scoreMemoryBytes,
+        summarySink: values.json ? writeStdout : undefined,
         onProgress: (p) => (p.done ? bar.done() : bar.update(p)),
       });
-      if (values.json) writeJson(result.summary);
-      else process.stdout.write(formatTable(result.summary));
+      if (!values.json) process.stdout.write(formatTable(result.summary));
       return 0;
     } catch (err) {
       bar.done();

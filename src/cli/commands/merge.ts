@@ -1,10 +1,26 @@
 // veritrace merge: combine the outputs of shard runs (`grade --shard i/N`) into the result of one run.
-import { writeFile } from "node:fs/promises";
+// Memory does not grow with the number of problems: summaries are read problem by problem and merged by
+// id, verdict files are scored on boards that spill to disk, and the merged summary is written as it goes.
+import { renameSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { formatTable, isVerdictRow, recordOf } from "../../grade/index.js";
 import { InputFileError } from "../../io/errors.js";
 import { lineBounds, readJsonRows, readLineBatches } from "../../io/lines.js";
-import { ScoreBoard, mergeSummaries, summarize, totalsFrom, SUMMARY_FORMAT, type Summary } from "../../score/index.js";
-import { InputError, parseCommandArgs, parseIntList, readJsonFile, runCommand, UsageError, writeJson } from "../util.js";
+import { TextSink } from "../../io/writer.js";
+import {
+  DEFAULT_SCORE_MEMORY,
+  mergeSummaryStreams,
+  readSummary,
+  ScoreBoard,
+  scoreOptionsOf,
+  SUMMARY_FORMAT,
+  totalsFrom,
+  writeSummary,
+  type SummaryHead,
+  type SummaryPart,
+  type TextOut,
+} from "../../score/index.js";
+import { InputError, parseCommandArgs, parseIntList, parseScoreMemory, runCommand, UsageError, writeStdout } from "../util.js";
 
 export const summary = "combine shard outputs (summaries or verdict files) into one summary";
 
@@ -19,6 +35,8 @@ options:
   --k <list>           k values when merging verdict files only (default 1,2,4,8,16; summaries carry theirs)
   --compat nemo-skills when merging verdict files only: score as NeMo-Skills does
   --json               print the merged summary on stdout instead of the table
+  --tmp-dir <dir>      temporary files (default: $TMPDIR or /tmp)
+  --score-memory <MB>  score state of verdict files kept in memory before it spills to disk (default 16)
   -h, --help           this help
 
 exit codes: 0 merged, 1 the merge failed (overlapping or mismatched inputs), 2 usage error or unreadable input.
@@ -49,57 +67,73 @@ export async function run(argv: string[]): Promise<number> {
       k: { type: "string" },
       compat: { type: "string" },
       json: { type: "boolean" },
+      "tmp-dir": { type: "string" },
+      "score-memory": { type: "string" },
     });
     if (positionals.length === 0) throw new UsageError("no input files");
     if (values.compat !== undefined && values.compat !== "nemo-skills") {
       throw new UsageError(`--compat: '${values.compat}' is not supported (only nemo-skills)`);
     }
-    const summaries: Summary[] = [];
-    const verdictFiles: string[] = [];
+    const tmpDir = values["tmp-dir"] ?? tmpdir();
+    const budgetBytes = parseScoreMemory(values["score-memory"]) ?? DEFAULT_SCORE_MEMORY;
+    const boards: ScoreBoard[] = [];
     try {
+      const parts: SummaryPart[] = [];
+      const verdictFiles: string[] = [];
       for (const file of positionals) {
         if (await firstLineIsVerdict(file)) verdictFiles.push(file);
-        else {
-          const doc = readJsonFile(file) as Summary;
-          if (doc?.format !== SUMMARY_FORMAT) throw new InputError(file, null, "neither a veritrace summary nor a verdict file");
-          summaries.push(doc);
-        }
+        else parts.push({ name: file, ...(await readSummary(file)) });
       }
-      const options =
-        summaries.length > 0
-          ? { k: summaries[0].options.k, compat: (summaries[0].options.compat ?? undefined) as "nemo-skills" | undefined }
-          : { k: values.k === undefined ? undefined : parseIntList("k", values.k), compat: values.compat as "nemo-skills" | undefined };
-      if (summaries.length > 0 && (values.k !== undefined || values.compat !== undefined)) {
+      if (parts.length > 0 && (values.k !== undefined || values.compat !== undefined)) {
         throw new UsageError("--k and --compat apply to verdict files only; summaries carry their own");
       }
-      if (verdictFiles.length > 0) {
-        // Each problem's rows are in one shard's file, in input order: replaying the files one after the
-        // other gives every problem its rows in the order a single run saw them.
-        const board = new ScoreBoard(options);
-        const seenIn = new Map<string, string>();
-        for (const file of verdictFiles) {
-          for await (const { row, line } of readJsonRows(file)) {
-            if (!isVerdictRow(row)) throw new InputError(file, line, "not a verdict row");
-            if (row.problem_id !== null) {
-              const other = seenIn.get(row.problem_id);
-              if (other !== undefined && other !== file) {
-                throw new Error(`problem ${row.problem_id} appears in ${other} and ${file} (overlapping shards?)`);
-              }
-              seenIn.set(row.problem_id, file);
-            }
-            board.add(recordOf(row));
-          }
+      const options =
+        parts.length > 0
+          ? scoreOptionsOf(parts[0].head)
+          : { k: values.k === undefined ? undefined : parseIntList("k", values.k), compat: values.compat as "nemo-skills" | undefined };
+      // Each verdict file is scored on its own board (a problem's rows are all in one shard's file, in
+      // input order), so that a problem found in two files is caught when the parts are merged. A board
+      // is written to disk once its file is read, so memory does not grow with the number of files.
+      for (const file of verdictFiles) {
+        const board = new ScoreBoard(options, { spillDir: tmpDir, budgetBytes });
+        boards.push(board);
+        for await (const { row, line } of readJsonRows(file)) {
+          if (!isVerdictRow(row)) throw new InputError(file, line, "not a verdict row");
+          board.add(recordOf(row));
         }
-        summaries.push(summarize(board.scoreProblems(), totalsFrom(board.statusCounts), options));
+        if (verdictFiles.length > 1) board.release();
+        const head: SummaryHead = {
+          format: SUMMARY_FORMAT,
+          options: { k: board.k, compat: options.compat ?? null },
+          totals: totalsFrom(board.statusCounts),
+          settings: {},
+        };
+        parts.push({ name: file, head, problems: board.scores() });
       }
-      const merged = mergeSummaries(summaries);
-      if (values.summary) await writeFile(values.summary, JSON.stringify(merged, null, 2) + "\n");
-      if (values.json) writeJson(merged);
-      else process.stdout.write(formatTable(merged));
+      const merged = mergeSummaryStreams(parts);
+      const partial = values.summary ? `${values.summary}.partial` : null;
+      const sink = partial ? new TextSink(partial) : null;
+      const sinks: TextOut[] = [];
+      if (sink) sinks.push((text) => sink.write(text));
+      if (values.json) sinks.push(writeStdout);
+      let head;
+      try {
+        head = await writeSummary(merged.problems, merged.totals, merged.options, sinks, { tmpDir });
+        await sink?.close();
+      } catch (err) {
+        await sink?.close().catch(() => {});
+        if (partial) rmSync(partial, { force: true });
+        throw err;
+      }
+      if (partial) renameSync(partial, values.summary!);
+      if (!values.json) process.stdout.write(formatTable(head));
       return 0;
     } catch (err) {
       if (err instanceof InputFileError) throw new InputError(err.file, err.line, err.detail);
       throw err;
+    } finally {
+      // Boards whose scores were never read (an error before the merge) still hold spill files.
+      for (const board of boards) await board.scores().return(undefined);
     }
   });
 }
