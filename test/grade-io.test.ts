@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { BufferPool } from "../src/io/buffer-pool.js";
 import { lineBounds, readLineBatches, type LineReaderOptions } from "../src/io/lines.js";
 import { dropTornTail, replayJsonl } from "../src/io/resume.js";
 import { TextSink } from "../src/io/writer.js";
@@ -19,15 +20,24 @@ async function collect(file: string, options: LineReaderOptions): Promise<Array<
       const [s, e] = lineBounds(b, i);
       out.push([b.firstLine + i, b.oversized.includes(i) ? null : buf.toString("utf8", s, e)]);
     }
+    options.pool?.give(b.bytes.buffer); // read: the buffer may be filled again
   }
   return out;
 }
 
+/** A pool that overwrites every buffer given back: a buffer reused while something still reads it shows. */
+class ScribblingPool extends BufferPool {
+  override give(buffer: ArrayBufferLike): void {
+    new Uint8Array(buffer).fill(0x7a);
+    super.give(buffer);
+  }
+}
+
 describe("readLineBatches", () => {
-  it("cuts any file into its lines, whatever the chunk and batch sizes, plain or gzip", async () => {
+  it("cuts any file into its lines, whatever the chunk and batch sizes, plain or gzip, pooled buffers or not", async () => {
     let seed = 12345;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-    for (let trial = 0; trial < 150; trial++) {
+    for (let trial = 0; trial < 300; trial++) {
       const lines: string[] = [];
       const n = Math.floor(rnd() * 30);
       for (let i = 0; i < n; i++) lines.push("x".repeat(Math.floor(rnd() * (rnd() < 0.1 ? 300 : 40))) + "é" + i);
@@ -38,8 +48,11 @@ describe("readLineBatches", () => {
       writeFileSync(file, gz ? gzipSync(text) : text);
       const startLine = rnd() < 0.3 ? Math.floor(rnd() * 10) + 1 : 1;
       const maxLineBytes = rnd() < 0.5 ? 100 : 1e9;
+      const chunkBytes = 1 + Math.floor(rnd() * 64);
       const got = await collect(file, {
-        chunkBytes: 1 + Math.floor(rnd() * 64),
+        chunkBytes,
+        // Half the trials read into pooled buffers that are reused as soon as they are given back.
+        pool: rnd() < 0.5 ? new ScribblingPool(chunkBytes, 4) : undefined,
         maxBatchLines: 1 + Math.floor(rnd() * 5),
         maxBatchBytes: 50 + Math.floor(rnd() * 200),
         maxLineBytes,

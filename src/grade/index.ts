@@ -97,7 +97,7 @@ export async function* grade(
   const runner = createRunner(options.threads ?? 0, workerOptions);
   try {
     for await (const { result } of inOrder(batches(), (b) => runner.run(b), runner.concurrency)) {
-      for (const row of result.rows) if (row !== null) yield row;
+      for (const row of result.rows!) if (row !== null) yield row;
     }
   } finally {
     await runner.close();

@@ -4,7 +4,7 @@
 import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
 import { Piscina } from "piscina";
-import { gradeBatch, makeContext } from "./process.js";
+import { makeContext, runBatch } from "./process.js";
 import type { BatchResult, WireBatch, WorkerOptions } from "./types.js";
 
 /** The compiled worker (dist/grade/worker.js), also when this module runs from src/ under tsx/vitest. */
@@ -15,6 +15,9 @@ function workerFile(): string {
   if (!existsSync(path)) throw new Error(`grade worker not built: ${path} is missing (run npm run build:ts)`);
   return path;
 }
+
+/** Young generation per grading worker (MiB). */
+const WORKER_YOUNG_GENERATION_MB = 4;
 
 export interface BatchRunner {
   run(batch: WireBatch): Promise<BatchResult>;
@@ -28,7 +31,7 @@ export function createRunner(threads: number, options: WorkerOptions): BatchRunn
     const ctx = makeContext(options);
     return {
       concurrency: 1,
-      run: async (batch) => gradeBatch(batch, ctx),
+      run: async (batch) => runBatch(batch, ctx),
       close: async () => {},
     };
   }
@@ -38,6 +41,9 @@ export function createRunner(threads: number, options: WorkerOptions): BatchRunn
     maxThreads: threads,
     workerData: options,
     idleTimeout: 60_000,
+    // A worker's garbage is short-lived (one batch), so a small young generation is enough; V8's default
+    // (two 16 MiB semi-spaces per thread) would hold about 30 MiB per worker for nothing.
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
   });
   return {
     concurrency: threads * 2 + 1,

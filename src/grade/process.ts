@@ -5,6 +5,8 @@
 import { extractAnswer } from "../extract/index.js";
 import { parseTrace } from "../traces/index.js";
 import { verifyBatch } from "../verify/index.js";
+import { SAMPLE_INDEX_LIMIT } from "../score/index.js";
+import { packVerdicts } from "./packed.js";
 import { inShard } from "./shard.js";
 import { skimReasoning } from "./skim.js";
 import type { VerdictMethod, VerdictStatus } from "../types.js";
@@ -51,7 +53,13 @@ function nonEmpty(s: unknown): s is string {
   return typeof s === "string" && s.trim() !== "";
 }
 
-export function gradeBatch(batch: WireBatch, ctx: GradeContext): BatchResult {
+/** Grades a batch, packed when the options say so. */
+export function runBatch(batch: WireBatch, ctx: GradeContext): BatchResult {
+  const { rows } = gradeBatch(batch, ctx);
+  return ctx.options.packed ? { packed: packVerdicts(rows) } : { rows };
+}
+
+export function gradeBatch(batch: WireBatch, ctx: GradeContext): { rows: Array<VerdictRow | null> } {
   const { options } = ctx;
   const buf = Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.byteLength);
   const rows: Array<VerdictRow | null> = new Array(batch.ends.length).fill(null);
@@ -91,6 +99,10 @@ export function gradeBatch(batch: WireBatch, ctx: GradeContext): BatchResult {
     }
     const trace = parsed.trace;
     if (!inShard(trace.problemId, options.shard)) continue;
+    if (trace.sample !== null && trace.sample >= SAMPLE_INDEX_LIMIT) {
+      rows[i] = invalid(batch.file, line, `sample index ${trace.sample} is out of range (0 to ${SAMPLE_INDEX_LIMIT - 1})`, trace.problemId);
+      continue;
+    }
 
     const joined = ctx.gold?.get(trace.problemId);
     const gold = nonEmpty(joined) ? joined : nonEmpty(trace.gold) ? trace.gold : null;

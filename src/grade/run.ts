@@ -11,12 +11,14 @@ import { mkdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { availableParallelism, tmpdir } from "node:os";
 import { InputFileError } from "../io/errors.js";
-import { readLineBatches, DEFAULT_MAX_LINE_BYTES } from "../io/lines.js";
+import { BufferPool } from "../io/buffer-pool.js";
+import { readLineBatches, DEFAULT_BATCH_BYTES, DEFAULT_MAX_LINE_BYTES } from "../io/lines.js";
 import { replayJsonl } from "../io/resume.js";
 import { TextSink } from "../io/writer.js";
 import { DEFAULT_SCORE_MEMORY, ScoreBoard, totalsFrom, writeSummary, type SummaryHead, type TextOut, type VoteCompat } from "../score/index.js";
 import type { ReasoningMode, TraceFormat } from "../types.js";
 import { loadGold } from "./gold.js";
+import { unpackRecords } from "./packed.js";
 import { createRunner, inOrder } from "./pool.js";
 import { isVerdictRow, recordOf } from "./records.js";
 import type { Shard } from "./shard.js";
@@ -122,6 +124,7 @@ export async function gradeFiles(opts: GradeFilesOptions): Promise<GradeFilesRes
     verifyOptions: opts.verifyOptions,
     maxLineBytes,
     skim: opts.skim ?? true,
+    packed: true,
   };
   const threads = opts.threads ?? availableParallelism();
   const runner = createRunner(threads, workerOptions);
@@ -134,12 +137,16 @@ export async function gradeFiles(opts: GradeFilesOptions): Promise<GradeFilesRes
   let written = 0;
   const progress = () => opts.onProgress?.({ bytesRead, bytesTotal, rows: resumed + written, done: false });
 
+  // Batches are read into buffers that come back with their results (threads or not), so reading
+  // allocates nothing once the pipeline is full.
+  const pool = new BufferPool(opts.batchBytes ?? DEFAULT_BATCH_BYTES, runner.concurrency + 2);
   async function* allBatches() {
     for (let i = 0; i < opts.files.length; i++) {
       if (startLines[i] === Infinity) continue;
       yield* readLineBatches(opts.files[i], {
         startLine: startLines[i],
         maxLineBytes,
+        pool,
         maxBatchBytes: opts.batchBytes,
         maxBatchLines: opts.batchLines,
         onRead: (n) => (bytesRead += n),
@@ -149,15 +156,12 @@ export async function gradeFiles(opts: GradeFilesOptions): Promise<GradeFilesRes
 
   progress(); // the starting point (rows recovered by --resume included), from which rates are measured
   try {
-    for await (const { result } of inOrder(allBatches(), (b) => runner.run(b), runner.concurrency)) {
-      let text = "";
-      for (const row of result.rows) {
-        if (row === null) continue;
-        board.add(recordOf(row));
-        if (sink) text += JSON.stringify(row) + "\n";
-        written++;
-      }
-      if (sink) await sink.write(text);
+    for await (const { batch, result } of inOrder(allBatches(), (b) => runner.run(b), runner.concurrency)) {
+      pool.give((result.bytes ?? batch.bytes).buffer);
+      const packed = result.packed!;
+      for (const record of unpackRecords(packed)) board.add(record);
+      if (sink) await sink.write(packed.text);
+      written += packed.count;
       progress();
     }
   } finally {

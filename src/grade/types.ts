@@ -1,6 +1,7 @@
 // The grading contracts: one verdict row per input line, and the options that shape a run.
 import type { ExtractionRule, GradeStatus, ReasoningMode, TraceFormat, VerdictMethod } from "../types.js";
 import type { VoteCompat } from "../score/index.js";
+import type { PackedVerdicts } from "./packed.js";
 
 /** One output line of `veritrace grade`: what became of one input line. Keys are written in this order. */
 export interface VerdictRow {
@@ -46,6 +47,8 @@ export interface WorkerOptions {
   maxLineBytes: number;
   /** Cut `reasoning_content` values out of raw rows before parsing (skim.ts; same verdicts, faster). */
   skim: boolean;
+  /** Return each batch packed (JSONL text and score records: packed.ts) instead of row objects. */
+  packed?: boolean;
 }
 
 /** A batch on its way to a worker: whole lines of one file, as raw bytes. */
@@ -59,5 +62,9 @@ export interface WireBatch {
 
 /** A worker's answer: one entry per line, null for lines of other shards. */
 export interface BatchResult {
-  rows: Array<VerdictRow | null>;
+  /** One entry per line, null for lines of other shards (unless the options ask for `packed`). */
+  rows?: Array<VerdictRow | null>;
+  packed?: PackedVerdicts;
+  /** The batch's bytes, handed back by a worker thread for the reader to reuse. */
+  bytes?: Uint8Array;
 }

@@ -6,6 +6,7 @@ import { createReadStream, openSync, readSync, closeSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 import { pipeline, Transform, type Readable } from "node:stream";
+import { BufferPool } from "./buffer-pool.js";
 import { InputFileError } from "./errors.js";
 
 /** Whole lines of one file, packed: line i is bytes[start(i), ends[i]) with start(i) = ends[i-1] + 1. */
@@ -30,6 +31,11 @@ export interface LineReaderOptions {
   /** Called with the number of bytes read from disk (compressed bytes for .gz), for progress. */
   onRead?: (bytes: number) => void;
   chunkBytes?: number;
+  /**
+   * Buffers to read into and to copy batches into (then chunks are pool.size bytes). Chunks that are not
+   * handed over whole go back to the pool here; the caller gives back each batch's buffer when done.
+   */
+  pool?: BufferPool;
 }
 
 export const DEFAULT_BATCH_BYTES = 4 << 20;
@@ -84,7 +90,8 @@ export function openByteStream(path: string, options: { chunkBytes?: number; onR
  * batch made of one chunk is handed to a worker without any copy. A buffer that fills without a newline is
  * yielded as it is (the long line continues in the next chunk), so no line is ever buffered here whole.
  */
-async function* plainChunks(path: string, readBytes: number, onRead?: (bytes: number) => void): AsyncGenerator<Buffer> {
+async function* plainChunks(path: string, readBytes: number, onRead?: (bytes: number) => void, pool?: BufferPool): AsyncGenerator<Buffer> {
+  const fresh = () => Buffer.from(pool ? pool.take() : new ArrayBuffer(readBytes));
   let handle;
   try {
     handle = await open(path, "r");
@@ -92,7 +99,7 @@ async function* plainChunks(path: string, readBytes: number, onRead?: (bytes: nu
     throw new InputFileError(path, null, err?.code === "ENOENT" ? "no such file" : `cannot open (${err?.code ?? err})`);
   }
   try {
-    let view = Buffer.from(new ArrayBuffer(readBytes));
+    let view = fresh();
     let filled = 0;
     for (;;) {
       const { bytesRead } = await handle.read(view, filled, view.length - filled, null);
@@ -107,7 +114,7 @@ async function* plainChunks(path: string, readBytes: number, onRead?: (bytes: nu
       filled += bytesRead;
       if (filled < view.length) continue; // fill the buffer before cutting it
       const last = view.lastIndexOf(10, filled - 1);
-      const next = Buffer.from(new ArrayBuffer(readBytes));
+      const next = fresh();
       const cut = last < 0 ? filled : last + 1;
       view.copy(next, 0, cut, filled);
       ownedChunks.set(view.buffer, cut);
@@ -129,6 +136,7 @@ export async function* readLineBatches(file: string, options: LineReaderOptions 
   const maxBytes = options.maxBatchBytes ?? DEFAULT_BATCH_BYTES;
   const maxLines = options.maxBatchLines ?? DEFAULT_BATCH_LINES;
   const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const pool = options.pool;
 
   let lineNo = 1; // number of the line being read
   // The batch being built: byte pieces, their total length, line ends, oversized indices.
@@ -148,7 +156,8 @@ export async function* readLineBatches(file: string, options: LineReaderOptions 
       bytes = parts[0]; // the whole of a plain-file chunk: its buffer moves to the worker as it is
       ownedChunks.delete(parts[0].buffer);
     } else {
-      bytes = new Uint8Array(size); // standalone buffer: transferable to a worker
+      // A standalone buffer (transferable to a worker), from the pool when it fits.
+      bytes = pool && size <= pool.size ? new Uint8Array(pool.take(), 0, size) : new Uint8Array(size);
       let at = 0;
       for (const p of parts) {
         bytes.set(p, at);
@@ -177,7 +186,7 @@ export async function* readLineBatches(file: string, options: LineReaderOptions 
 
   const chunks: AsyncIterable<Buffer> = isGzipFile(file)
     ? (openByteStream(file, { chunkBytes: options.chunkBytes, onRead: options.onRead }) as AsyncIterable<Buffer>)
-    : plainChunks(file, options.chunkBytes ?? maxBytes, options.onRead);
+    : plainChunks(file, pool?.size ?? options.chunkBytes ?? maxBytes, options.onRead, pool);
   try {
     for await (const chunk of chunks) {
       let pos = 0;
@@ -233,6 +242,11 @@ export async function* readLineBatches(file: string, options: LineReaderOptions 
       }
       // End batches with a plain-file chunk, so that a batch is one whole chunk (handed over without a copy).
       if (ends.length > 0 && ownedChunks.has(chunk.buffer)) yield takeBatch();
+      // A chunk whose lines were copied into batches, with nothing left pointing into it, is free again.
+      if (pool && ownedChunks.has(chunk.buffer) && parts.length === 0 && partial.length === 0) {
+        ownedChunks.delete(chunk.buffer);
+        pool.give(chunk.buffer);
+      }
     }
   } catch (err: any) {
     if (err instanceof InputFileError) throw err;
@@ -265,7 +279,8 @@ export async function* readJsonRows(
   file: string,
   malformed: (reason: string) => string = (reason) => `malformed JSON: ${reason}`,
 ): AsyncGenerator<{ row: unknown; line: number }> {
-  for await (const batch of readLineBatches(file)) {
+  const pool = new BufferPool(1 << 20, 2);
+  for await (const batch of readLineBatches(file, { pool })) {
     const buf = Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.byteLength);
     for (let i = 0; i < batch.ends.length; i++) {
       const [s, e] = lineBounds(batch, i);
@@ -278,5 +293,6 @@ export async function* readJsonRows(
       }
       yield { row, line };
     }
+    pool.give(batch.bytes.buffer); // the rows are parsed: nothing points into the batch any more
   }
 }

@@ -14,7 +14,10 @@ import type { GradeStatus, ReasoningMode } from "../types.js";
 import { prefixVoteClasses, tally, type VoteCompat } from "./majority.js";
 import { nemoSkillsContribution, nemoSkillsMajorityCredit, type NemoSkillsContribution } from "./nemo-skills.js";
 import { passAtK, passAtKNemoSkills } from "./pass-at-k.js";
-import { ProblemState } from "./problem-state.js";
+import { ProblemState, RANK_LIMIT } from "./problem-state.js";
+
+/** Sample indices a record may have: 0 ≤ sample < SAMPLE_INDEX_LIMIT. */
+export const SAMPLE_INDEX_LIMIT = RANK_LIMIT;
 import { mergePieces, readRun, SpillFolder } from "./spill.js";
 
 export interface ScoreRecord {
@@ -47,8 +50,15 @@ export const ALL = "all";
 
 /** "high/with-tool", "low/no-tool", ... */
 export function settingOf(mode: ReasoningMode, tool: boolean): string {
-  return `${mode}/${tool ? "with-tool" : "no-tool"}`;
+  let names = settingNames.get(mode);
+  if (names === undefined) {
+    names = [`${mode}/no-tool`, `${mode}/with-tool`];
+    if (settingNames.size < 64) settingNames.set(mode, names);
+  }
+  return names[tool ? 1 : 0];
 }
+/** Setting names by mode, made once (they are looked up for every record). */
+const settingNames = new Map<string, [string, string]>();
 
 /** The six settings of the Nemotron-Math recipe, in table order. */
 export const SETTINGS = ["high", "medium", "low"].flatMap((m) => [`${m}/with-tool`, `${m}/no-tool`]);

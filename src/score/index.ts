@@ -8,7 +8,7 @@ export { majorityVote, tally, voteClasses, compareCodePoints } from "./majority.
 export type { MajorityResult, MajorityClass, MajorityOptions, VoteCompat } from "./majority.js";
 export { nemoSkillsMetrics, nemoSkillsContribution, nemoSkillsAggregate, nemoSkillsMajorityCredit } from "./nemo-skills.js";
 export type { NemoSkillsSample, NemoSkillsMetric, NemoSkillsContribution } from "./nemo-skills.js";
-export { ScoreBoard, SETTINGS, ALL, DEFAULT_K, DEFAULT_SCORE_MEMORY, settingOf, isGraded, compareSettings, normalizeK } from "./board.js";
+export { ScoreBoard, SETTINGS, ALL, DEFAULT_K, DEFAULT_SCORE_MEMORY, SAMPLE_INDEX_LIMIT, settingOf, isGraded, compareSettings, normalizeK } from "./board.js";
 export type { ScoreRecord, ScoreOptions, ProblemScore, GroupScore, MajorityAtK, BoardMemory } from "./board.js";
 export { summarize, mergeSummaries, totalsFrom, emptyTotals, STATUSES, SUMMARY_FORMAT } from "./summary.js";
 export type { Summary, SettingSummary, Totals } from "./summary.js";

@@ -14,8 +14,9 @@
 // only drops a sample when `keep` samples come before it whatever the offset (see prune).
 import type { GroupView, Sample } from "./board.js";
 
-/** Sample indices and row numbers within a problem stay below this. */
-const RANK_LIMIT = 2 ** 26;
+/** Sample indices and row numbers within a problem stay below this (grading turns a row with a larger
+ *  sample index into invalid input). */
+export const RANK_LIMIT = 2 ** 26;
 /** Bit 31 of an index word: the index is the sample's arrival within its (problem, setting). */
 const IMPLICIT = 2 ** 31;
 const INDEX_MASK = IMPLICIT - 1;
