@@ -33,7 +33,7 @@ describe("packed verdicts", () => {
       const packed = packVerdicts(batch);
       const present = batch.filter((r): r is VerdictRow => r !== null);
       expect(packed.count).toBe(present.length);
-      expect(packed.text).toBe(present.map((r) => JSON.stringify(r) + "\n").join(""));
+      expect(Buffer.from(packed.jsonl).toString("utf8")).toBe(present.map((r) => JSON.stringify(r) + "\n").join(""));
       // Records are read one at a time (the object is reused), so copy each.
       const records: object[] = [];
       for (const record of unpackRecords(packed)) records.push({ ...record });

@@ -8,9 +8,11 @@ import type { GradeStatus, ReasoningMode } from "../types.js";
 import type { VerdictRow } from "./types.js";
 
 export interface PackedVerdicts {
-  /** The rows as JSONL (JSON.stringify of each row, then a newline), in line order. */
-  text: string;
-  /** Rows in `text`. */
+  /** The rows as JSONL (JSON.stringify of each row, then a newline), in line order, UTF-8. Bytes, not a
+   *  string: a batch's text is a few hundred kilobytes, and V8 keeps strings that large in its large-object
+   *  space until a full collection, where a buffer is freed as soon as its (small) handle dies. */
+  jsonl: Uint8Array;
+  /** Rows in `jsonl`. */
   count: number;
   /** Per row, FIELDS numbers: problem id, mode, sample, status, answer, gold, tool (strings as indices
    *  into `strings`, −1 for null; status as an index into STATUSES). */
@@ -22,6 +24,7 @@ export interface PackedVerdicts {
 }
 
 const FIELDS = 7;
+const encoder = new TextEncoder();
 const STATUS_CODES = new Map<GradeStatus, number>(STATUSES.map((s, i) => [s, i]));
 
 export function packVerdicts(rows: ReadonlyArray<VerdictRow | null>): PackedVerdicts {
@@ -52,7 +55,7 @@ export function packVerdicts(rows: ReadonlyArray<VerdictRow | null>): PackedVerd
       rewards[i] = row.reward_model_score;
     }
   });
-  return { text, count: present.length, fields, strings, rewards };
+  return { jsonl: encoder.encode(text), count: present.length, fields, strings, rewards };
 }
 
 /**

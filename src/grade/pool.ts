@@ -4,7 +4,8 @@
 import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
 import { Piscina } from "piscina";
-import { makeContext, runBatch } from "./process.js";
+import { isShared } from "../io/buffer-pool.js";
+import { makeContext, runBatch, type GradeContext } from "./process.js";
 import type { BatchResult, WireBatch, WorkerOptions } from "./types.js";
 
 /** The compiled worker (dist/grade/worker.js), also when this module runs from src/ under tsx/vitest. */
@@ -16,8 +17,16 @@ function workerFile(): string {
   return path;
 }
 
-/** Young generation per grading worker (MiB). */
-const WORKER_YOUNG_GENERATION_MB = 4;
+/**
+ * Heap limits of a grading worker (MiB). A worker's garbage is short-lived (one batch), so a small young
+ * generation is enough; and without a cap on the old one, V8 lets each worker's heap grow to several
+ * times what it holds before collecting (V8's defaults: two 16 MiB semi-spaces, old space up to
+ * gigabytes). A batch needs far less than the cap: at most 4 MiB of lines, whose reasoning text is not
+ * even decoded. Batches larger than LARGE_BATCH_BYTES (a line of megabytes) are graded in the calling
+ * thread, which has no such cap, and so is a batch whose worker ran out of heap all the same.
+ */
+export const WORKER_HEAP_MB = { young: 4, old: 48 };
+const LARGE_BATCH_BYTES = 8 << 20;
 
 export interface BatchRunner {
   run(batch: WireBatch): Promise<BatchResult>;
@@ -26,12 +35,13 @@ export interface BatchRunner {
   close(): Promise<void>;
 }
 
-export function createRunner(threads: number, options: WorkerOptions): BatchRunner {
+export function createRunner(threads: number, options: WorkerOptions, heapMb = WORKER_HEAP_MB): BatchRunner {
+  let inlineContext: GradeContext | null = null;
+  const inline = (batch: WireBatch) => runBatch(batch, (inlineContext ??= makeContext(options)));
   if (threads <= 0) {
-    const ctx = makeContext(options);
     return {
       concurrency: 1,
-      run: async (batch) => runBatch(batch, ctx),
+      run: async (batch) => inline(batch),
       close: async () => {},
     };
   }
@@ -41,13 +51,23 @@ export function createRunner(threads: number, options: WorkerOptions): BatchRunn
     maxThreads: threads,
     workerData: options,
     idleTimeout: 60_000,
-    // A worker's garbage is short-lived (one batch), so a small young generation is enough; V8's default
-    // (two 16 MiB semi-spaces per thread) would hold about 30 MiB per worker for nothing.
-    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+    resourceLimits: { maxYoungGenerationSizeMb: heapMb.young, maxOldGenerationSizeMb: heapMb.old },
   });
   return {
     concurrency: threads * 2 + 1,
-    run: (batch) => pool.run(batch, { transferList: [batch.bytes.buffer as ArrayBuffer] }) as Promise<BatchResult>,
+    run: async (batch) => {
+      if (batch.bytes.byteLength > LARGE_BATCH_BYTES) return inline(batch);
+      const buffer = batch.bytes.buffer;
+      if (!isShared(buffer)) return (await pool.run(batch, { transferList: [buffer as ArrayBuffer] })) as BatchResult;
+      // A shared batch is read in place, and is still here if its worker dies of a full heap (piscina
+      // replaces the worker): then it is graded in this thread.
+      try {
+        return (await pool.run(batch)) as BatchResult;
+      } catch (err) {
+        if ((err as { code?: string })?.code !== "ERR_WORKER_OUT_OF_MEMORY") throw err;
+        return inline(batch);
+      }
+    },
     close: () => pool.destroy(),
   };
 }

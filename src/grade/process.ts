@@ -23,9 +23,10 @@ export interface GradeContext {
 }
 
 /** Past this many cached pairs the cache starts over; longer pairs are not cached (memory stays bounded:
- *  at most about 50,000 × 512 characters). */
-const VERDICT_CACHE_LIMIT = 50_000;
-const VERDICT_CACHE_MAX_CHARS = 512;
+ *  at most about 20,000 × 256 characters, well inside a worker's heap cap: pool.ts). Repeated pairs are
+ *  mostly a problem's samples of one setting, which sit close together in a dump. */
+const VERDICT_CACHE_LIMIT = 20_000;
+const VERDICT_CACHE_MAX_CHARS = 256;
 
 export function makeContext(options: WorkerOptions): GradeContext {
   return { options, gold: options.gold ? new Map(options.gold) : null, verdicts: new Map() };

@@ -137,9 +137,9 @@ export async function gradeFiles(opts: GradeFilesOptions): Promise<GradeFilesRes
   let written = 0;
   const progress = () => opts.onProgress?.({ bytesRead, bytesTotal, rows: resumed + written, done: false });
 
-  // Batches are read into buffers that come back with their results (threads or not), so reading
-  // allocates nothing once the pipeline is full.
-  const pool = new BufferPool(opts.batchBytes ?? DEFAULT_BATCH_BYTES, runner.concurrency + 2);
+  // Batches are read into shared buffers, reused once their results are in: reading allocates nothing
+  // once the pipeline is full, and workers read the batches in place.
+  const pool = new BufferPool(opts.batchBytes ?? DEFAULT_BATCH_BYTES, runner.concurrency + 2, true);
   async function* allBatches() {
     for (let i = 0; i < opts.files.length; i++) {
       if (startLines[i] === Infinity) continue;
@@ -160,7 +160,7 @@ export async function gradeFiles(opts: GradeFilesOptions): Promise<GradeFilesRes
       pool.give((result.bytes ?? batch.bytes).buffer);
       const packed = result.packed!;
       for (const record of unpackRecords(packed)) board.add(record);
-      if (sink) await sink.write(packed.text);
+      if (sink) await sink.write(packed.jsonl);
       written += packed.count;
       progress();
     }

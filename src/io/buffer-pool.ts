@@ -1,23 +1,29 @@
-// Read buffers, reused. A batch's bytes go to a worker thread (transferred, not copied) and come back
-// with its result; giving them back here lets the next read fill them again. Without this every batch
-// is a fresh 4 MiB ArrayBuffer, and V8 lets such external garbage pile up to about 64 MB per thread
-// before it collects it.
+// Read buffers, reused. Without this every batch is a fresh 4 MiB buffer, and V8 lets such external
+// garbage pile up to about 64 MB per thread before it collects it. Shared buffers (SharedArrayBuffer)
+// need not travel: a worker thread reads a batch in place, the reader fills the buffer again once the
+// batch's result is in, and the batch is still there to grade in this thread should the worker die.
 export class BufferPool {
-  private readonly free: ArrayBuffer[] = [];
+  private readonly free: ArrayBufferLike[] = [];
 
   /** `size`: bytes per buffer; `keep`: at most this many free buffers are kept. */
   constructor(
     readonly size: number,
     private readonly keep = 16,
+    readonly shared = false,
   ) {}
 
   /** A buffer of `size` bytes (its contents are whatever was last written in it). */
-  take(): ArrayBuffer {
-    return this.free.pop() ?? new ArrayBuffer(this.size);
+  take(): ArrayBufferLike {
+    return this.free.pop() ?? (this.shared ? new SharedArrayBuffer(this.size) : new ArrayBuffer(this.size));
   }
 
-  /** Hands a buffer back once nothing reads it any more. Buffers of another size are left to the GC. */
+  /** Hands a buffer back once nothing reads it any more. Buffers of another size or kind are left to the GC. */
   give(buffer: ArrayBufferLike): void {
-    if (buffer instanceof ArrayBuffer && buffer.byteLength === this.size && this.free.length < this.keep) this.free.push(buffer);
+    if (buffer.byteLength !== this.size || isShared(buffer) !== this.shared || this.free.length >= this.keep) return;
+    if (!this.free.includes(buffer)) this.free.push(buffer);
   }
+}
+
+export function isShared(buffer: ArrayBufferLike): buffer is SharedArrayBuffer {
+  return typeof SharedArrayBuffer !== "undefined" && buffer instanceof SharedArrayBuffer;
 }

@@ -91,7 +91,7 @@ export function openByteStream(path: string, options: { chunkBytes?: number; onR
  * yielded as it is (the long line continues in the next chunk), so no line is ever buffered here whole.
  */
 async function* plainChunks(path: string, readBytes: number, onRead?: (bytes: number) => void, pool?: BufferPool): AsyncGenerator<Buffer> {
-  const fresh = () => Buffer.from(pool ? pool.take() : new ArrayBuffer(readBytes));
+  const fresh = () => Buffer.from((pool ? pool.take() : new ArrayBuffer(readBytes)) as ArrayBuffer);
   let handle;
   try {
     handle = await open(path, "r");
@@ -157,7 +157,7 @@ export async function* readLineBatches(file: string, options: LineReaderOptions 
       ownedChunks.delete(parts[0].buffer);
     } else {
       // A standalone buffer (transferable to a worker), from the pool when it fits.
-      bytes = pool && size <= pool.size ? new Uint8Array(pool.take(), 0, size) : new Uint8Array(size);
+      bytes = pool && size <= pool.size ? new Uint8Array(pool.take() as ArrayBuffer, 0, size) : new Uint8Array(size);
       let at = 0;
       for (const p of parts) {
         bytes.set(p, at);

@@ -13,7 +13,7 @@ export class TextSink {
     this.stream.on("error", (err) => (this.failure = err));
   }
 
-  async write(text: string): Promise<void> {
+  async write(text: string | Uint8Array): Promise<void> {
     if (this.failure) throw this.failure;
     if (text.length === 0) return;
     if (!this.stream.write(text)) {

@@ -4,6 +4,7 @@
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
+import { MinHeap } from "../util/min-heap.js";
 import { ProblemState } from "./problem-state.js";
 
 /** Bytes per write when spilling, and per read when merging (many runs may be read at once). */
@@ -118,58 +119,31 @@ export type PieceSource = AsyncIterator<[string, ProblemState]> | Iterator<[stri
  * the sources cover the input from its first row, so a problem's first piece has nothing before it.
  */
 export async function* mergePieces(sources: PieceSource[], fromStart: boolean): AsyncGenerator<[string, ProblemState]> {
-  // A binary heap of source heads ordered by (id, source number).
-  const heads: Array<{ id: string; state: ProblemState; source: number }> = [];
-  const less = (a: (typeof heads)[0], b: (typeof heads)[0]) => a.id < b.id || (a.id === b.id && a.source < b.source);
-  const push = (h: (typeof heads)[0]) => {
-    let i = heads.push(h) - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!less(heads[i], heads[parent])) break;
-      [heads[i], heads[parent]] = [heads[parent], heads[i]];
-      i = parent;
-    }
-  };
-  const pop = () => {
-    const top = heads[0];
-    const last = heads.pop()!;
-    if (heads.length > 0) {
-      heads[0] = last;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heads.length && less(heads[l], heads[m])) m = l;
-        if (r < heads.length && less(heads[r], heads[m])) m = r;
-        if (m === i) break;
-        [heads[i], heads[m]] = [heads[m], heads[i]];
-        i = m;
-      }
-    }
-    return top;
-  };
+  // The head of each source, by (id, source number).
+  type Head = { id: string; state: ProblemState; source: number };
+  const heads = new MinHeap<Head>((a, b) => a.id < b.id || (a.id === b.id && a.source < b.source));
   const advance = async (source: number) => {
     const next = await sources[source].next();
     if (next.done) return;
     const [id, state] = next.value;
-    push({ id, state, source });
+    heads.push({ id, state, source });
   };
   try {
     for (let i = 0; i < sources.length; i++) await advance(i);
     let previous: string | null = null;
-    while (heads.length > 0) {
-    const first = pop();
-    if (previous !== null && !(previous < first.id)) throw new Error(`spill run out of order at problem ${first.id}`);
-    previous = first.id;
-    const state = first.state;
-    if (fromStart) state.exact = true;
-    await advance(first.source);
-    while (heads.length > 0 && heads[0].id === first.id) {
-      const later = pop();
-      state.absorb(later.state);
-      await advance(later.source);
-    }
-    yield [first.id, state];
+    while (heads.size > 0) {
+      const first = heads.pop()!;
+      if (previous !== null && !(previous < first.id)) throw new Error(`spill run out of order at problem ${first.id}`);
+      previous = first.id;
+      const state = first.state;
+      if (fromStart) state.exact = true;
+      await advance(first.source);
+      while (heads.size > 0 && heads.peek()!.id === first.id) {
+        const later = heads.pop()!;
+        state.absorb(later.state);
+        await advance(later.source);
+      }
+      yield [first.id, state];
     }
   } finally {
     // A merge stopped early closes its sources (and so their files).

@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { InputFileError } from "../io/errors.js";
 import { readSmallLines } from "../io/small-lines.js";
+import { MinHeap } from "../util/min-heap.js";
 import type { ProblemScore, ScoreOptions } from "./board.js";
 import {
   addTotals,
@@ -442,49 +443,21 @@ export function mergeSummaryStreams(parts: SummaryPart[]): MergedSummaryStream {
 
 async function* mergeProblems(parts: SummaryPart[]): AsyncGenerator<ProblemScore> {
   const iterators = parts.map((part) => part.problems[Symbol.asyncIterator]());
-  // A binary min-heap of (next problem, part index) by problem id.
-  const heap: Array<{ p: ProblemScore; i: number }> = [];
-  const less = (a: { p: ProblemScore }, b: { p: ProblemScore }) => a.p.problem_id < b.p.problem_id;
-  const push = (e: { p: ProblemScore; i: number }) => {
-    let j = heap.push(e) - 1;
-    while (j > 0) {
-      const parent = (j - 1) >> 1;
-      if (!less(heap[j], heap[parent])) break;
-      [heap[j], heap[parent]] = [heap[parent], heap[j]];
-      j = parent;
-    }
-  };
-  const pop = () => {
-    const top = heap[0];
-    const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
-      for (let j = 0; ; ) {
-        const l = 2 * j + 1;
-        const r = l + 1;
-        let m = j;
-        if (l < heap.length && less(heap[l], heap[m])) m = l;
-        if (r < heap.length && less(heap[r], heap[m])) m = r;
-        if (m === j) break;
-        [heap[j], heap[m]] = [heap[m], heap[j]];
-        j = m;
-      }
-    }
-    return top;
-  };
+  // The next problem of each part, by problem id.
+  const heap = new MinHeap<{ p: ProblemScore; i: number }>((a, b) => a.p.problem_id < b.p.problem_id);
   const next = async (i: number, after: string | null) => {
     const r = await iterators[i].next();
     if (r.done) return;
     if (after !== null && !(after < r.value.problem_id)) {
       throw new Error(`merge: ${parts[i].name}: problems not in strictly increasing id order (${JSON.stringify(r.value.problem_id)} after ${JSON.stringify(after)})`);
     }
-    push({ p: r.value, i });
+    heap.push({ p: r.value, i });
   };
   try {
     for (let i = 0; i < iterators.length; i++) await next(i, null);
     let last: string | null = null;
-    while (heap.length > 0) {
-      const { p, i } = pop();
+    while (heap.size > 0) {
+      const { p, i } = heap.pop()!;
       if (last !== null && last === p.problem_id) throw overlapError(p.problem_id);
       last = p.problem_id;
       await next(i, p.problem_id);
