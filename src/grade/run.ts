@@ -137,9 +137,10 @@ export async function gradeFiles(opts: GradeFilesOptions): Promise<GradeFilesRes
   let written = 0;
   const progress = () => opts.onProgress?.({ bytesRead, bytesTotal, rows: resumed + written, done: false });
 
-  // Batches are read into shared buffers, reused once their results are in: reading allocates nothing
-  // once the pipeline is full, and workers read the batches in place.
-  const pool = new BufferPool(opts.batchBytes ?? DEFAULT_BATCH_BYTES, runner.concurrency + 2, true);
+  // Batches are read into buffers reused once their results are in, so reading allocates nothing once
+  // the pipeline is full. With worker threads they are shared: a worker copies its batch out (process.ts),
+  // and the batch stays here to be graded again should the worker die.
+  const pool = new BufferPool(opts.batchBytes ?? DEFAULT_BATCH_BYTES, runner.concurrency + 2, threads > 0);
   async function* allBatches() {
     for (let i = 0; i < opts.files.length; i++) {
       if (startLines[i] === Infinity) continue;
