@@ -26,6 +26,17 @@ describe("veritrace report (command)", () => {
     expect(html).not.toContain("sourceMappingURL");
   });
 
+  it("reads a summary problem by problem as written, or whole when compacted, to the same page", () => {
+    const compact = join(dir, "compact.json");
+    writeFileSync(compact, JSON.stringify(fixtureSummary()));
+    const pages = [summaryPath, compact].map((summary, i) => {
+      const out = join(dir, `layout-${i}.html`);
+      expect(runCli(["report", summary, "--plan", planPath, "--html", out]).code).toBe(0);
+      return readFileSync(out, "utf8").replaceAll(summary, "SUMMARY");
+    });
+    expect(pages[1]).toBe(pages[0]);
+  });
+
   it("prints a machine-readable summary with --json", () => {
     const out = join(dir, "json.html");
     const res = runCli(["report", summaryPath, "--audit", auditPath, "--html", out, "--json"]);
@@ -50,7 +61,7 @@ describe("veritrace report (command)", () => {
     writeFileSync(wrongShape, JSON.stringify({ ...fixtureSummary(3), format: "something-else" }));
     const shape = runCli(["report", wrongShape, "--html", join(dir, "x.html")]);
     expect(shape.code).toBe(2);
-    expect(shape.stderr).toContain(`${wrongShape}: format: not a veritrace summary`);
+    expect(shape.stderr).toContain(`${wrongShape}: not a veritrace summary (format "something-else")`);
 
     const audit = join(dir, "bad-audit.jsonl");
     writeFileSync(audit, fixtureAudit().split("\n").slice(0, 2).join("\n") + '\n{"problem": "p", "rule": 5, "inputs": {}, "outcome": "x"}\n');

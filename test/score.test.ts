@@ -1,6 +1,7 @@
 // Scores on hand-computed cases and on NeMo-Skills' fixture: maj@k with votes grouped by the engine's
 // equivalence, the tie rule, sample order, per-setting means, and merges of disjoint parts.
 import { readFileSync } from "node:fs";
+import { fixtureRecords } from "./helpers/metrics-fixture.js";
 import { describe, expect, it } from "vitest";
 import { majorityVote, mergeSummaries, score, ScoreBoard, summarize, totalsFrom, type ScoreRecord } from "../src/score/index.js";
 import { prefixVoteClasses, voteClasses } from "../src/score/majority.js";
@@ -150,19 +151,7 @@ describe("NeMo-Skills compatibility through the score board", () => {
   for (const [name, bench] of Object.entries<any>(fixture)) {
     it(`reproduces ${name} from per-sample records`, () => {
       const board = new ScoreBoard({ k: [1, 2, 3], compat: "nemo-skills" });
-      bench.problems.forEach((samples: any[], i: number) =>
-        samples.forEach((s, j) =>
-          board.add({
-            problemId: `p${i}`,
-            mode: "unknown",
-            tool: false,
-            sample: j,
-            status: s.symbolic_correct ? "correct" : s.predicted_answer === null ? "no_answer" : "incorrect",
-            answer: s.predicted_answer,
-            reward: s.reward_model_score ?? null,
-          }),
-        ),
-      );
+      for (const record of fixtureRecords(bench)) board.add(record);
       const summary = summarize(board.scoreProblems(), totalsFrom(board.statusCounts), { k: [1, 2, 3], compat: "nemo-skills" });
       expect(summary.settings.all.nemo_skills).toStrictEqual(bench.expected_metrics);
       // The table's own figures follow NeMo-Skills' arithmetic too (fractions, not percentages).

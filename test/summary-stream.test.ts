@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixtureRecords } from "./helpers/metrics-fixture.js";
 import { gradeFiles, recordOf, type VerdictRow } from "../src/grade/index.js";
 import { shardOf } from "../src/grade/shard.js";
 import { readJsonRows } from "../src/io/lines.js";
@@ -68,19 +69,7 @@ beforeAll(async () => {
   fixtureCompat = Object.values<any>(fixture).map((bench) => {
     const options: ScoreOptions = { k: [1, 2, 3], compat: "nemo-skills" };
     const board = new ScoreBoard(options);
-    bench.problems.forEach((samples: any[], i: number) =>
-      samples.forEach((s, j) =>
-        board.add({
-          problemId: `p${i}`,
-          mode: "unknown",
-          tool: false,
-          sample: j,
-          status: s.symbolic_correct ? "correct" : s.predicted_answer === null ? "no_answer" : "incorrect",
-          answer: s.predicted_answer,
-          reward: s.reward_model_score ?? null,
-        }),
-      ),
-    );
+    for (const record of fixtureRecords(bench)) board.add(record);
     return summarize(board.scoreProblems(), totalsFrom(board.statusCounts), options);
   });
 }, 120_000);

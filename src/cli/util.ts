@@ -3,6 +3,7 @@
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { jsonError } from "../io/errors.js";
 
 /** A usage error: unknown option, missing or malformed argument. Exit code 2. */
 export class UsageError extends Error {
@@ -127,11 +128,8 @@ export function readJsonFile(file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const pos = /position (\d+)/.exec(message);
-    if (!pos) throw new InputError(file, null, `invalid JSON: ${message}`);
-    const { line, column } = lineAndColumn(text, Number(pos[1]));
-    throw new InputError(file, line, `invalid JSON at column ${column}: ${message.replace(/ in JSON at position \d+.*$/, "")}`);
+    const e = jsonError(file, text, err);
+    throw new InputError(e.file, e.line, e.detail);
   }
 }
 
@@ -151,17 +149,6 @@ export function readJsonlFile(file: string): Array<{ line: number; value: unknow
   return rows;
 }
 
-function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
-}
 
 /**
  * A one-line status on stderr ("bench: verify at 2 threads…"), only when stderr is a terminal (a no-op in

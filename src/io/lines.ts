@@ -3,11 +3,10 @@
 // them, so the reading thread only looks for newlines (memchr speed). A file is never held in memory
 // whole; a line longer than `maxLineBytes` is dropped (and reported as such) rather than buffered.
 import { createReadStream, openSync, readSync, closeSync } from "node:fs";
-import { open } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 import { pipeline, Transform, type Readable } from "node:stream";
 import { BufferPool } from "./buffer-pool.js";
-import { InputFileError } from "./errors.js";
+import { InputFileError, openInput } from "./errors.js";
 
 /** Whole lines of one file, packed: line i is bytes[start(i), ends[i]) with start(i) = ends[i-1] + 1. */
 export interface LineBatch {
@@ -92,12 +91,7 @@ export function openByteStream(path: string, options: { chunkBytes?: number; onR
  */
 async function* plainChunks(path: string, readBytes: number, onRead?: (bytes: number) => void, pool?: BufferPool): AsyncGenerator<Buffer> {
   const fresh = () => Buffer.from((pool ? pool.take() : new ArrayBuffer(readBytes)) as ArrayBuffer);
-  let handle;
-  try {
-    handle = await open(path, "r");
-  } catch (err: any) {
-    throw new InputFileError(path, null, err?.code === "ENOENT" ? "no such file" : `cannot open (${err?.code ?? err})`);
-  }
+  const handle = await openInput(path);
   try {
     let view = fresh();
     let filled = 0;

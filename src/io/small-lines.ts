@@ -2,8 +2,7 @@
 // open at once (a merge of hundreds of summaries): unlike readLineBatches, which reads megabytes ahead for
 // throughput, this holds one read chunk plus the current line. Lines are cut at "\n" bytes, which never
 // occur inside a UTF-8 sequence, so each line decodes on its own.
-import { open } from "node:fs/promises";
-import { InputFileError } from "./errors.js";
+import { openInput, readInput } from "./errors.js";
 
 export interface SmallLine {
   /** The line's text without its "\n" (a "\r" before it is kept). */
@@ -24,12 +23,7 @@ export interface SmallLineOptions {
 /** The file's lines, in order; the file is closed when the loop ends, however it ends. */
 export async function* readSmallLines(file: string, options: SmallLineOptions = {}): AsyncGenerator<SmallLine> {
   const chunkBytes = options.chunkBytes ?? 64 << 10;
-  let handle;
-  try {
-    handle = await open(file, "r");
-  } catch (err: any) {
-    throw new InputFileError(file, null, err?.code === "ENOENT" ? "no such file" : `cannot open (${err?.code ?? err})`);
-  }
+  const handle = await openInput(file);
   try {
     let position = options.start ?? 0;
     let line = 0;
@@ -43,12 +37,7 @@ export async function* readSmallLines(file: string, options: SmallLineOptions = 
         buf.copy(bigger, 0, 0, filled);
         buf = bigger;
       }
-      let bytesRead: number;
-      try {
-        ({ bytesRead } = await handle.read(buf, filled, buf.length - filled, position));
-      } catch (err: any) {
-        throw new InputFileError(file, null, `cannot read (${err?.code ?? err})`);
-      }
+      const bytesRead = await readInput(handle, file, buf, filled, position);
       position += bytesRead;
       const scanFrom = filled;
       filled += bytesRead;

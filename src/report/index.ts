@@ -3,7 +3,7 @@ import { renderHtml } from "./html.js";
 import { buildReportModel, type ReportInputs } from "./inputs.js";
 
 export { renderHtml, passRateHistogram } from "./html.js";
-export { buildReportModel, parseSummary, parsePlan, AuditTally, ReportInputError, settingLabel } from "./inputs.js";
+export { buildReportModel, parseSummary, readSummaryInput, parsePlan, AuditTally, ReportInputError, settingLabel } from "./inputs.js";
 export type { ReportInputs, SummaryInput, PlanInput } from "./inputs.js";
 export type { ReportModel, SettingRow, KCurve, PassRates, LengthSection, AuditSection } from "./model.js";
 

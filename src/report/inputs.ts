@@ -4,6 +4,8 @@
 import { z } from "zod";
 import type { AuditSection, KCurve, LengthSection, ModeLengths, PassRates, ReportModel, SettingRow } from "./model.js";
 import { shortTokens } from "./format.js";
+import { InputFileError } from "../io/errors.js";
+import { readSummary } from "../score/summary-stream.js";
 
 export class ReportInputError extends Error {
   override name = "ReportInputError";
@@ -86,15 +88,45 @@ function describe(error: z.ZodError): string {
   return path ? `${path}: ${issue.message}` : issue.message;
 }
 
-/**
- * Checks a summary and keeps what the report uses. The per-problem part, by far the largest, is read in
- * place rather than copied by the schema, so that a summary of 100k problems does not need twice its size.
- */
+/** Checks a summary (parsed whole) and keeps what the report uses. */
 export function parseSummary(value: unknown): SummaryInput {
   const r = summaryHead.safeParse(value);
   if (!r.success) throw new ReportInputError("summary", null, describe(r.error));
-  const passRates = new Map<string, { rates: number[]; samples: number | null }>();
-  r.data.problems.forEach((p, i) => {
+  const tally = new PassRateTally();
+  r.data.problems.forEach((p, i) => tally.add(p, i));
+  return { totals: r.data.totals, settings: r.data.settings, problemCount: r.data.problems.length, passRates: tally.rates };
+}
+
+/**
+ * Reads a summary file problem by problem (readSummary), so that a summary of hundreds of thousands of
+ * problems, larger than any one string can be, is read in little memory.
+ */
+export async function readSummaryInput(file: string): Promise<SummaryInput> {
+  let reader;
+  try {
+    reader = await readSummary(file);
+  } catch (err) {
+    if (err instanceof InputFileError) throw new ReportInputError("summary", err.line, err.detail);
+    throw err;
+  }
+  const r = summaryHead.safeParse({ ...reader.head, problems: [] });
+  if (!r.success) throw new ReportInputError("summary", null, describe(r.error));
+  const tally = new PassRateTally();
+  let count = 0;
+  try {
+    for await (const p of reader.problems) tally.add(p, count++);
+  } catch (err) {
+    if (err instanceof InputFileError) throw new ReportInputError("summary", err.line, err.detail);
+    throw err;
+  }
+  return { totals: r.data.totals, settings: r.data.settings, problemCount: count, passRates: tally.rates };
+}
+
+/** Per setting, each problem's c/n, checked as it comes. */
+class PassRateTally {
+  readonly rates = new Map<string, { rates: number[]; samples: number | null }>();
+
+  add(p: unknown, i: number): void {
     const settings = isRecord(p) ? p.settings : undefined;
     if (!isRecord(settings)) throw new ReportInputError("summary", null, `problems.${i}.settings: expected an object`);
     for (const [setting, g] of Object.entries(settings)) {
@@ -104,13 +136,12 @@ export function parseSummary(value: unknown): SummaryInput {
       if (typeof n !== "number" || !Number.isInteger(n) || n < 0) throw new ReportInputError("summary", null, `${at}.n: expected a non-negative integer`);
       if (n === 0) continue;
       if (typeof rate !== "number" || !(rate >= 0 && rate <= 1)) throw new ReportInputError("summary", null, `${at}.pass@1: expected a number in [0, 1]`);
-      let entry = passRates.get(setting);
-      if (!entry) passRates.set(setting, (entry = { rates: [], samples: n }));
+      let entry = this.rates.get(setting);
+      if (!entry) this.rates.set(setting, (entry = { rates: [], samples: n }));
       entry.rates.push(rate);
       if (entry.samples !== n) entry.samples = null;
     }
-  });
-  return { totals: r.data.totals, settings: r.data.settings, problemCount: r.data.problems.length, passRates };
+  }
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -15,7 +15,7 @@ import { mkdtemp, open, readFile, rm, type FileHandle } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import { InputFileError } from "../io/errors.js";
+import { InputFileError, jsonError, openInput, readInput } from "../io/errors.js";
 import { readSmallLines } from "../io/small-lines.js";
 import { MinHeap } from "../util/min-heap.js";
 import type { ProblemScore, ScoreOptions } from "./board.js";
@@ -225,13 +225,7 @@ function parseJson(file: string, text: string, firstLine: number | null): unknow
   try {
     return JSON.parse(text);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const pos = /position (\d+)/.exec(message);
-    if (!pos) throw new InputFileError(file, firstLine, `invalid JSON: ${message}`);
-    const before = text.slice(0, Number(pos[1]));
-    const line = (firstLine ?? 1) + (before.match(/\n/g)?.length ?? 0);
-    const column = Number(pos[1]) - before.lastIndexOf("\n");
-    throw new InputFileError(file, line, `invalid JSON at column ${column}: ${message.replace(/ in JSON at position \d+.*$/, "")}`);
+    throw jsonError(file, text, err, firstLine);
   }
 }
 
@@ -278,12 +272,7 @@ async function prettyLayout(file: string): Promise<PrettyLayout | null> {
 
 /** The file's first bytes and its last ones (before trailing white space), as latin1 text. */
 async function ends(file: string): Promise<{ start: string; tail: string }> {
-  let handle;
-  try {
-    handle = await open(file, "r");
-  } catch (err: any) {
-    throw new InputFileError(file, null, err?.code === "ENOENT" ? "no such file" : `cannot open (${err?.code ?? err})`);
-  }
+  const handle = await openInput(file);
   try {
     const { size } = await handle.stat();
     const n = Math.min(size, 256);
@@ -309,12 +298,7 @@ const CLOSE_ARRAY = Buffer.from("  ]\n");
  * one read (64 KiB) or one problem, whichever is larger.
  */
 async function* readProblems(file: string, start: number): AsyncGenerator<ProblemScore> {
-  let handle;
-  try {
-    handle = await open(file, "r");
-  } catch (err: any) {
-    throw new InputFileError(file, null, err?.code === "ENOENT" ? "no such file" : `cannot open (${err?.code ?? err})`);
-  }
+  const handle = await openInput(file);
   try {
     let buf = Buffer.allocUnsafe(READ_BYTES);
     let from = 0; // unread bytes: buf[from, filled)
@@ -336,12 +320,7 @@ async function* readProblems(file: string, start: number): AsyncGenerator<Proble
       base += from;
       from = 0;
       filled = rest;
-      let bytesRead: number;
-      try {
-        ({ bytesRead } = await handle.read(buf, filled, buf.length - filled, position));
-      } catch (err: any) {
-        throw new InputFileError(file, null, `cannot read (${err?.code ?? err})`);
-      }
+      const bytesRead = await readInput(handle, file, buf, filled, position);
       position += bytesRead;
       filled += bytesRead;
       return bytesRead > 0;

@@ -1,7 +1,7 @@
 // `veritrace report`: summary.json (+ plan.json, audit.jsonl) → one self-contained HTML page.
 import { createReadStream, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { AuditTally, buildReportModel, parsePlan, parseSummary, renderHtml, ReportInputError } from "../../report/index.js";
+import { AuditTally, buildReportModel, parsePlan, readSummaryInput, renderHtml, ReportInputError } from "../../report/index.js";
 import { InputError, parseCommandArgs, parsePositiveNumber, readJsonFile, runCommand, UsageError, writeJson } from "../util.js";
 
 export const summary = "write an HTML report (tables and charts) from grade, bucket and filter outputs";
@@ -55,7 +55,7 @@ export function run(argv: string[]): Promise<number> {
     // Audit errors are located by tallyAudit itself (file and line); these two are whole documents.
     const files = { summary: summaryPath, plan: values.plan ?? "plan" };
     try {
-      const summaryInput = parseSummary(readJsonFile(summaryPath));
+      const summaryInput = await readSummaryInput(summaryPath);
       const plan = values.plan ? parsePlan(readJsonFile(values.plan)) : null;
       let audit: AuditTally | null = null;
       for (const path of auditPaths) audit = await tallyAudit(path, audit ?? new AuditTally());
