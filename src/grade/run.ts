@@ -14,6 +14,7 @@ import { InputFileError } from "../io/errors.js";
 import { BufferPool } from "../io/buffer-pool.js";
 import { readLineBatches, DEFAULT_BATCH_BYTES, DEFAULT_MAX_LINE_BYTES } from "../io/lines.js";
 import { replayJsonl } from "../io/resume.js";
+import { trackTemp, untrackTemp } from "../io/temp-dirs.js";
 import { TextSink } from "../io/writer.js";
 import { DEFAULT_SCORE_MEMORY, ScoreBoard, totalsFrom, writeSummary, type SummaryHead, type TextOut, type VoteCompat } from "../score/index.js";
 import type { ReasoningMode, TraceFormat } from "../types.js";
@@ -171,7 +172,7 @@ export async function gradeFiles(opts: GradeFilesOptions): Promise<GradeFilesRes
   }
 
   const sinks: TextOut[] = [];
-  const partial = opts.summary ? `${opts.summary}.partial` : null;
+  const partial = opts.summary ? trackTemp(`${opts.summary}.partial`) : null;
   const file = partial ? new TextSink(partial) : null;
   if (file) sinks.push((text) => file.write(text));
   if (opts.summarySink) sinks.push(opts.summarySink);
@@ -191,7 +192,10 @@ export async function gradeFiles(opts: GradeFilesOptions): Promise<GradeFilesRes
     if (partial) rmSync(partial, { force: true });
     throw err;
   }
-  if (partial) renameSync(partial, opts.summary!);
+  if (partial) {
+    renameSync(partial, opts.summary!);
+    untrackTemp(partial);
+  }
   opts.onProgress?.({ bytesRead: bytesTotal, bytesTotal, rows: resumed + written, done: true });
   return { summary, problems, written, resumed };
 }

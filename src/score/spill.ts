@@ -1,9 +1,10 @@
 // Spill files of the score board: sorted runs of encoded problem states (one JSON line per problem, in
 // problem-id order), written when the board's memory budget is reached, read back and merged at the end.
 // They live in a private temporary folder that is removed when the board is done with them.
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
+import { makeTempDir, removeTempDir } from "../io/temp-dirs.js";
 import { MinHeap } from "../util/min-heap.js";
 import { ProblemState } from "./problem-state.js";
 
@@ -40,13 +41,13 @@ export class SpillFolder {
   }
 
   private openRun(): RunWriter {
-    this.dir ??= mkdtempSync(join(this.parent, "veritrace-scores-"));
+    this.dir ??= makeTempDir(this.parent, "veritrace-scores-");
     return new RunWriter(join(this.dir, `run-${String(++this.count).padStart(6, "0")}.jsonl`));
   }
 
   /** Deletes the folder and every run in it. */
   remove(): void {
-    if (this.dir !== null) rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir !== null) removeTempDir(this.dir);
     this.dir = null;
   }
 }

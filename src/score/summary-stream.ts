@@ -11,12 +11,13 @@
 //   }
 // Since "settings" comes before "problems" but depends on every problem, the problems' text waits in a
 // temporary file until the last problem has been seen.
-import { mkdtemp, open, readFile, rm, type FileHandle } from "node:fs/promises";
+import { open, readFile, type FileHandle } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { InputFileError, jsonError, openInput, readInput } from "../io/errors.js";
 import { readSmallLines } from "../io/small-lines.js";
+import { makeTempDir, removeTempDir } from "../io/temp-dirs.js";
 import { MinHeap } from "../util/min-heap.js";
 import type { ProblemScore, ScoreOptions } from "./board.js";
 import {
@@ -159,7 +160,7 @@ class Spill {
     try {
       await file?.close();
     } finally {
-      if (dir) await rm(dir, { recursive: true, force: true });
+      if (dir) removeTempDir(dir);
     }
   }
 
@@ -171,7 +172,7 @@ class Spill {
 
   private async save(bytes: Buffer): Promise<void> {
     if (this.file === null) {
-      this.dir = await mkdtemp(join(this.tmpDir, "veritrace-summary-"));
+      this.dir = makeTempDir(this.tmpDir, "veritrace-summary-");
       this.file = await open(join(this.dir, "problems.json"), "w+");
     }
     for (let off = 0; off < bytes.length; ) off += (await this.file.write(bytes, off, bytes.length - off)).bytesWritten;

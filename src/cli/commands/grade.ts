@@ -2,6 +2,7 @@
 import { availableParallelism } from "node:os";
 import { gradeFiles, formatTable, parseShard } from "../../grade/index.js";
 import { InputFileError } from "../../io/errors.js";
+import { exitOnSignals } from "../../io/temp-dirs.js";
 import type { ReasoningMode, TraceFormat } from "../../types.js";
 import { progressBar } from "../progress.js";
 import { InputError, parseCommandArgs, parseIntList, parseScoreMemory, runCommand, UsageError, writeStdout } from "../util.js";
@@ -90,6 +91,7 @@ export async function run(argv: string[]): Promise<number> {
       throw new UsageError((err as Error).message);
     }
 
+    exitOnSignals(); // temporary files go on SIGINT/SIGTERM too; a run stopped so resumes with --resume
     const bar = progressBar();
     try {
       const result = await gradeFiles({

@@ -5,6 +5,7 @@ import { renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { formatTable, isVerdictRow, recordOf } from "../../grade/index.js";
 import { InputFileError } from "../../io/errors.js";
+import { exitOnSignals, trackTemp, untrackTemp } from "../../io/temp-dirs.js";
 import { lineBounds, readJsonRows, readLineBatches } from "../../io/lines.js";
 import { TextSink } from "../../io/writer.js";
 import {
@@ -75,6 +76,7 @@ export async function run(argv: string[]): Promise<number> {
       throw new UsageError(`--compat: '${values.compat}' is not supported (only nemo-skills)`);
     }
     const tmpDir = values["tmp-dir"] ?? tmpdir();
+    exitOnSignals(); // temporary files go on SIGINT/SIGTERM too
     const budgetBytes = parseScoreMemory(values["score-memory"]) ?? DEFAULT_SCORE_MEMORY;
     const boards: ScoreBoard[] = [];
     try {
@@ -111,7 +113,7 @@ export async function run(argv: string[]): Promise<number> {
         parts.push({ name: file, head, problems: board.scores() });
       }
       const merged = mergeSummaryStreams(parts);
-      const partial = values.summary ? `${values.summary}.partial` : null;
+      const partial = values.summary ? trackTemp(`${values.summary}.partial`) : null;
       const sink = partial ? new TextSink(partial) : null;
       const sinks: TextOut[] = [];
       if (sink) sinks.push((text) => sink.write(text));
@@ -125,7 +127,10 @@ export async function run(argv: string[]): Promise<number> {
         if (partial) rmSync(partial, { force: true });
         throw err;
       }
-      if (partial) renameSync(partial, values.summary!);
+      if (partial) {
+        renameSync(partial, values.summary!);
+        untrackTemp(partial);
+      }
       if (!values.json) process.stdout.write(formatTable(head));
       return 0;
     } catch (err) {
