@@ -240,11 +240,16 @@ export class ScoreBoard {
       const sources = [...this.runs.map((run) => readRun(run, this.keep)), inMemory];
       for await (const [id, state] of mergePieces(sources, true)) yield this.scoreOf(id, state);
     } finally {
-      this.problems = new Map();
-      this.bytes = 0;
-      this.spill?.remove();
-      this.runs = [];
+      this.dispose();
     }
+  }
+
+  /** Drops the state and removes the spill files (for a board whose scores() is not read to its end). */
+  dispose(): void {
+    this.problems = new Map();
+    this.bytes = 0;
+    this.spill?.remove();
+    this.runs = [];
   }
 
   /**

@@ -138,7 +138,7 @@ export async function run(argv: string[]): Promise<number> {
       throw err;
     } finally {
       // Boards whose scores were never read (an error before the merge) still hold spill files.
-      for (const board of boards) await board.scores().return(undefined);
+      for (const board of boards) board.dispose();
     }
   });
 }
