@@ -7,16 +7,15 @@
 //
 // Memory does not grow with the input: lines go through in bounded batches, the score state spills to
 // disk past its budget, and the summary is written one problem at a time.
-import { mkdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { availableParallelism, tmpdir } from "node:os";
 import { InputFileError } from "../io/errors.js";
 import { BufferPool } from "../io/buffer-pool.js";
 import { readLineBatches, DEFAULT_BATCH_BYTES, DEFAULT_MAX_LINE_BYTES } from "../io/lines.js";
 import { replayJsonl } from "../io/resume.js";
-import { trackTemp, untrackTemp } from "../io/temp-dirs.js";
 import { TextSink } from "../io/writer.js";
-import { DEFAULT_SCORE_MEMORY, ScoreBoard, totalsFrom, writeSummary, type SummaryHead, type TextOut, type VoteCompat } from "../score/index.js";
+import { DEFAULT_SCORE_MEMORY, ScoreBoard, totalsFrom, writeSummaryFile, type SummaryHead, type TextOut, type VoteCompat } from "../score/index.js";
 import type { ReasoningMode, TraceFormat } from "../types.js";
 import { loadGold } from "./gold.js";
 import { unpackRecords } from "./packed.js";
@@ -171,11 +170,6 @@ export async function gradeFiles(opts: GradeFilesOptions): Promise<GradeFilesRes
     if (sink) await sink.close();
   }
 
-  const sinks: TextOut[] = [];
-  const partial = opts.summary ? trackTemp(`${opts.summary}.partial`) : null;
-  const file = partial ? new TextSink(partial) : null;
-  if (file) sinks.push((text) => file.write(text));
-  if (opts.summarySink) sinks.push(opts.summarySink);
   let problems = 0;
   const counted = (async function* () {
     for await (const p of board.scores()) {
@@ -183,19 +177,7 @@ export async function gradeFiles(opts: GradeFilesOptions): Promise<GradeFilesRes
       yield p;
     }
   })();
-  let summary: SummaryHead;
-  try {
-    summary = await writeSummary(counted, totalsFrom(board.statusCounts), scoreOptions, sinks, { tmpDir });
-    if (file) await file.close();
-  } catch (err) {
-    await file?.close().catch(() => {});
-    if (partial) rmSync(partial, { force: true });
-    throw err;
-  }
-  if (partial) {
-    renameSync(partial, opts.summary!);
-    untrackTemp(partial);
-  }
+  const summary = await writeSummaryFile(counted, totalsFrom(board.statusCounts), scoreOptions, { file: opts.summary, sink: opts.summarySink, tmpDir });
   opts.onProgress?.({ bytesRead: bytesTotal, bytesTotal, rows: resumed + written, done: true });
   return { summary, problems, written, resumed };
 }

@@ -15,7 +15,7 @@ export type { Summary, SettingSummary, Totals } from "./summary.js";
 export { SummaryBuilder, addTotals, scoreOptionsOf } from "./summary.js";
 export type { SummaryHead } from "./summary.js";
 export { NemoSkillsAccumulator } from "./nemo-skills.js";
-export { writeSummary, readSummary, mergeSummaryStreams, problemText } from "./summary-stream.js";
+export { writeSummary, writeSummaryFile, readSummary, mergeSummaryStreams, problemText } from "./summary-stream.js";
 export type { TextOut, WriteSummaryOptions, SummaryReader, SummaryPart, MergedSummaryStream } from "./summary-stream.js";
 
 /** Per-problem scores of graded records (see ScoreBoard for the sample order). */

@@ -11,13 +11,15 @@
 //   }
 // Since "settings" comes before "problems" but depends on every problem, the problems' text waits in a
 // temporary file until the last problem has been seen.
+import { renameSync } from "node:fs";
 import { open, readFile, type FileHandle } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { InputFileError, jsonError, openInput, readInput } from "../io/errors.js";
 import { readSmallLines } from "../io/small-lines.js";
-import { makeTempDir, removeTempDir } from "../io/temp-dirs.js";
+import { makeTempDir, removeTempDir, trackTemp, untrackTemp } from "../io/temp-dirs.js";
+import { TextSink } from "../io/writer.js";
 import { MinHeap } from "../util/min-heap.js";
 import type { ProblemScore, ScoreOptions } from "./board.js";
 import {
@@ -177,6 +179,37 @@ class Spill {
     }
     for (let off = 0; off < bytes.length; ) off += (await this.file.write(bytes, off, bytes.length - off)).bytesWritten;
   }
+}
+
+/**
+ * writeSummary to a file (written as `<file>.partial`, renamed into place once whole, removed on failure)
+ * and/or to another sink (the CLI's --json on stdout).
+ */
+export async function writeSummaryFile(
+  problems: AsyncIterable<ProblemScore> | Iterable<ProblemScore>,
+  totals: Totals | (() => Totals),
+  options: ScoreOptions,
+  to: { file?: string; sink?: TextOut; tmpDir?: string },
+): Promise<SummaryHead> {
+  const partial = to.file ? trackTemp(`${to.file}.partial`) : null;
+  const out = partial ? new TextSink(partial) : null;
+  const sinks: TextOut[] = [];
+  if (out) sinks.push((text) => out.write(text));
+  if (to.sink) sinks.push(to.sink);
+  let head: SummaryHead;
+  try {
+    head = await writeSummary(problems, totals, options, sinks, { tmpDir: to.tmpDir });
+    await out?.close();
+  } catch (err) {
+    await out?.close().catch(() => {});
+    if (partial) removeTempDir(partial);
+    throw err;
+  }
+  if (partial) {
+    renameSync(partial, to.file!);
+    untrackTemp(partial);
+  }
+  return head;
 }
 
 export interface SummaryReader {

@@ -1,13 +1,11 @@
 // veritrace merge: combine the outputs of shard runs (`grade --shard i/N`) into the result of one run.
 // Memory does not grow with the number of problems: summaries are read problem by problem and merged by
 // id, verdict files are scored on boards that spill to disk, and the merged summary is written as it goes.
-import { renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { formatTable, isVerdictRow, recordOf } from "../../grade/index.js";
 import { InputFileError } from "../../io/errors.js";
-import { exitOnSignals, trackTemp, untrackTemp } from "../../io/temp-dirs.js";
+import { exitOnSignals } from "../../io/temp-dirs.js";
 import { lineBounds, readJsonRows, readLineBatches } from "../../io/lines.js";
-import { TextSink } from "../../io/writer.js";
 import {
   DEFAULT_SCORE_MEMORY,
   mergeSummaryStreams,
@@ -16,10 +14,9 @@ import {
   scoreOptionsOf,
   SUMMARY_FORMAT,
   totalsFrom,
-  writeSummary,
+  writeSummaryFile,
   type SummaryHead,
   type SummaryPart,
-  type TextOut,
 } from "../../score/index.js";
 import { InputError, parseCommandArgs, parseIntList, parseScoreMemory, runCommand, UsageError, writeStdout } from "../util.js";
 
@@ -113,24 +110,11 @@ export async function run(argv: string[]): Promise<number> {
         parts.push({ name: file, head, problems: board.scores() });
       }
       const merged = mergeSummaryStreams(parts);
-      const partial = values.summary ? trackTemp(`${values.summary}.partial`) : null;
-      const sink = partial ? new TextSink(partial) : null;
-      const sinks: TextOut[] = [];
-      if (sink) sinks.push((text) => sink.write(text));
-      if (values.json) sinks.push(writeStdout);
-      let head;
-      try {
-        head = await writeSummary(merged.problems, merged.totals, merged.options, sinks, { tmpDir });
-        await sink?.close();
-      } catch (err) {
-        await sink?.close().catch(() => {});
-        if (partial) rmSync(partial, { force: true });
-        throw err;
-      }
-      if (partial) {
-        renameSync(partial, values.summary!);
-        untrackTemp(partial);
-      }
+      const head = await writeSummaryFile(merged.problems, merged.totals, merged.options, {
+        file: values.summary,
+        sink: values.json ? writeStdout : undefined,
+        tmpDir,
+      });
       if (!values.json) process.stdout.write(formatTable(head));
       return 0;
     } catch (err) {
