@@ -1,6 +1,8 @@
 // Streaming score state: one record per graded trace goes in, per-problem and per-setting scores come out.
 // Memory per (problem, setting) is bounded: the counts n, c and no-answer for pass@k, and only the first
-// max(k) samples (in the stated order) for maj@k.
+// max(k) samples (in the stated order) for maj@k (problem-state.ts). Memory over all problems is bounded
+// too when the board may spill: past its budget the state goes to sorted runs on disk (spill.ts), merged
+// back by problem id at the end.
 //
 // Sample order, for maj@k over "the first k samples": by sample index, then input order. A trace without
 // a sample index gets the index of its arrival within its (problem, setting): the 3rd trace of a problem's
