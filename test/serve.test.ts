@@ -1,6 +1,7 @@
 // `veritrace serve` as a NeMo-Skills generation job sees it: the real CLI in a child process (one sandbox
 // worker), driven by a client that calls it as NeMo-Skills' LocalSandbox does.
 import { readFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cutOutput } from "../src/serve/execute.js";
 import { verifyBatch } from "../src/verify/index.js";
@@ -225,9 +226,28 @@ describe("request validation", () => {
   });
 
   it("refuses bodies over the limit with 413 and keeps serving", async () => {
-    const res = await post("/execute", { generated_code: "#" + "x".repeat(3 * 1024 * 1024) });
+    // The request announces 3 MiB and sends a byte: the server answers from Content-Length, then closes
+    // the connection (fastify does, since the client would send the rest anyway). Sending all 3 MiB would
+    // race that close: the client's next write could fail (EPIPE) before it reads the 413.
+    const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = httpRequest(server.url + "/execute", {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": String(3 * 1024 * 1024) },
+      });
+      request.on("response", (response) => {
+        let body = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk) => (body += chunk));
+        response.on("end", () => {
+          resolve({ status: response.statusCode ?? 0, body });
+          request.destroy();
+        });
+      });
+      request.on("error", reject);
+      request.write("{");
+    });
     expect(res.status).toBe(413);
-    expect(res.json.error).toMatch(/too large/i);
+    expect(JSON.parse(res.body).error).toMatch(/too large/i);
     expect((await nemo.executeCode("1 + 1")).output.stdout).toBe("2\n");
   });
 
