@@ -158,7 +158,7 @@ export async function gradeFiles(opts: GradeFilesOptions): Promise<GradeFilesRes
   progress(); // the starting point (rows recovered by --resume included), from which rates are measured
   try {
     for await (const { batch, result } of inOrder(allBatches(), (b) => runner.run(b), runner.concurrency)) {
-      pool.give((result.bytes ?? batch.bytes).buffer);
+      pool.give(batch.bytes.buffer); // shared with the workers, or graded inline: it is still ours
       const packed = result.packed!;
       for (const record of unpackRecords(packed)) board.add(record);
       if (sink) await sink.write(packed.jsonl);

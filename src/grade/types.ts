@@ -65,6 +65,4 @@ export interface BatchResult {
   /** One entry per line, null for lines of other shards (unless the options ask for `packed`). */
   rows?: Array<VerdictRow | null>;
   packed?: PackedVerdicts;
-  /** The batch's bytes, handed back by a worker thread for the reader to reuse. */
-  bytes?: Uint8Array;
 }

@@ -1,7 +1,6 @@
 // Piscina worker: grades batches of raw lines (process.ts). The options arrive once, as workerData.
 import { workerData } from "node:worker_threads";
 import { move, transferableSymbol, valueSymbol } from "piscina";
-import { isShared } from "../io/buffer-pool.js";
 import { makeContext, runBatch } from "./process.js";
 import type { BatchResult, WireBatch, WorkerOptions } from "./types.js";
 
@@ -9,12 +8,8 @@ const ctx = makeContext(workerData as WorkerOptions);
 
 export default function gradeTask(batch: WireBatch): BatchResult {
   const result = runBatch(batch, ctx);
-  // Moved back with the result (not copied): the verdicts' bytes, and the batch's buffer unless it is
-  // shared (then the reader still has it), for the reader to fill again.
-  const moved: ArrayBuffer[] = result.packed ? [result.packed.jsonl.buffer as ArrayBuffer] : [];
-  if (!isShared(batch.bytes.buffer)) {
-    result.bytes = batch.bytes;
-    moved.push(batch.bytes.buffer as ArrayBuffer);
-  }
-  return move({ [transferableSymbol]: moved, [valueSymbol]: result } as never) as unknown as BatchResult;
+  // The verdicts' bytes are moved back with the result, not copied. The batch itself stays where it is:
+  // a run's batches are shared buffers that the reader fills again once the result is in.
+  if (!result.packed) return result;
+  return move({ [transferableSymbol]: [result.packed.jsonl.buffer as ArrayBuffer], [valueSymbol]: result } as never) as unknown as BatchResult;
 }
